@@ -1,0 +1,283 @@
+"""Pure aggregations of canonical usage frames: date ranges, periods, weighted rates, top-N.
+
+Everything here is a function of DataFrames in the schema of :mod:`app.model.schema`. Two rules
+hold throughout:
+
+* rates are weighted: ``sum(accepted) / sum(suggested)`` over whatever is being summarised,
+  never a mean of daily rates;
+* user counts are never added up: across days they are averaged (or their peak is taken), and
+  across breakdown rows they are not aggregated at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from app.model.schema import CUTS_FOR_DIMENSION, UsageData
+
+GRANULARITIES: dict[str, str | None] = {"day": None, "week": "W-MON", "month": "M", "quarter": "Q"}
+SUM_MEASURES: tuple[str, ...] = (
+    "suggestions",
+    "acceptances",
+    "lines_suggested",
+    "lines_accepted",
+    "chat_turns",
+    "chat_acceptances",
+    "pr_summaries",
+)
+USER_MEASURES: tuple[str, ...] = ("active_users", "engaged_users", "chat_users")
+BREAKDOWN_SUMS: tuple[str, ...] = ("suggestions", "acceptances", "lines_suggested", "lines_accepted", "chats")
+OTHER = "Other"
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``, or NaN when there is nothing to divide by."""
+    if denominator is None or not np.isfinite(denominator) or denominator <= 0:
+        return float("nan")
+    if numerator is None or not np.isfinite(numerator):
+        return float("nan")
+    return float(numerator) / float(denominator)
+
+
+def _sum(series: pd.Series) -> float:
+    """Sum that stays NaN when no value is known (a generation that lacks the measure)."""
+    return float(series.sum(min_count=1))
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """Headline figures for a date range."""
+
+    days: int
+    active_users_avg: float
+    active_users_peak: float
+    engaged_users_avg: float
+    engaged_users_peak: float
+    suggestions: float
+    acceptances: float
+    acceptance_rate: float
+    lines_suggested: float
+    lines_accepted: float
+    line_acceptance_rate: float
+    chat_turns: float
+    chat_acceptances: float
+    chat_users_avg: float
+
+
+def data_bounds(totals: pd.DataFrame) -> tuple[date, date] | None:
+    """First and last day present, or None for no data."""
+    if totals.empty:
+        return None
+    return totals["day"].iloc[0].date(), totals["day"].iloc[-1].date()
+
+
+def default_range(totals: pd.DataFrame, days: int = 28) -> tuple[date, date] | None:
+    """The last ``days`` days present in the data (by calendar, ending at the last day)."""
+    bounds = data_bounds(totals)
+    if bounds is None:
+        return None
+    first, last = bounds
+    start = max(first, (pd.Timestamp(last) - pd.Timedelta(days=days - 1)).date())
+    return start, last
+
+
+def clamp_range(
+    totals: pd.DataFrame, start: date | None, end: date | None, default_days: int = 28
+) -> tuple[date, date] | None:
+    """A valid (start, end) inside the data: missing or out-of-range values fall back sensibly."""
+    bounds = data_bounds(totals)
+    if bounds is None:
+        return None
+    first, last = bounds
+    fallback = default_range(totals, default_days)
+    assert fallback is not None
+    start = start or fallback[0]
+    end = end or fallback[1]
+    if start > end:
+        start, end = end, start
+    start = min(max(start, first), last)
+    end = min(max(end, first), last)
+    return start, end
+
+
+def in_range(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Rows whose ``day`` lies in [start, end]; ``frame`` must be sorted by day."""
+    days = frame["day"].to_numpy()
+    lo = np.searchsorted(days, np.datetime64(start, "ns"), side="left")
+    hi = np.searchsorted(days, np.datetime64(end, "ns"), side="right")
+    return frame.iloc[lo:hi]
+
+
+def kpis(totals: pd.DataFrame) -> Kpis:
+    """Headline figures over the given daily totals (already filtered to a range)."""
+    return Kpis(
+        days=len(totals),
+        active_users_avg=float(totals["active_users"].mean()),
+        active_users_peak=float(totals["active_users"].max()),
+        engaged_users_avg=float(totals["engaged_users"].mean()),
+        engaged_users_peak=float(totals["engaged_users"].max()),
+        suggestions=_sum(totals["suggestions"]),
+        acceptances=_sum(totals["acceptances"]),
+        acceptance_rate=ratio(_sum(totals["acceptances"]), _sum(totals["suggestions"])),
+        lines_suggested=_sum(totals["lines_suggested"]),
+        lines_accepted=_sum(totals["lines_accepted"]),
+        line_acceptance_rate=ratio(_sum(totals["lines_accepted"]), _sum(totals["lines_suggested"])),
+        chat_turns=_sum(totals["chat_turns"]),
+        chat_acceptances=_sum(totals["chat_acceptances"]),
+        chat_users_avg=float(totals["chat_users"].mean()),
+    )
+
+
+def period_start(days: pd.Series, granularity: str) -> pd.Series:
+    """The first day of the period each day falls in (weeks start on Monday)."""
+    if granularity == "week":
+        return days - pd.to_timedelta(days.dt.weekday, unit="D")
+    if granularity == "month":
+        return days.dt.to_period("M").dt.start_time
+    if granularity == "quarter":
+        return days.dt.to_period("Q").dt.start_time
+    return days
+
+
+def rollup(totals: pd.DataFrame, granularity: str = "day") -> pd.DataFrame:
+    """Daily totals rolled up to ``granularity``: counts summed, users averaged, rates weighted.
+
+    The result has one row per period with ``period`` (first day), ``days`` (days with data),
+    ``generation`` (the newest generation in the period), the summed measures, the averaged user
+    measures, and ``acceptance_rate`` / ``line_acceptance_rate``.
+    """
+    if totals.empty:
+        columns = ["period", "days", "generation", *SUM_MEASURES, *USER_MEASURES]
+        out = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+        out["period"] = pd.Series(dtype="datetime64[ns]")
+        out["acceptance_rate"] = pd.Series(dtype="float64")
+        out["line_acceptance_rate"] = pd.Series(dtype="float64")
+        return out
+    frame = totals.assign(period=period_start(totals["day"], granularity))
+    grouped = frame.groupby("period", sort=True)
+    sums = grouped[list(SUM_MEASURES)].sum(min_count=1)
+    users = grouped[list(USER_MEASURES)].mean()
+    out = pd.concat([sums, users], axis=1)
+    out.insert(0, "generation", grouped["generation"].last())
+    out.insert(0, "days", grouped["day"].count())
+    out = out.reset_index()
+    out["acceptance_rate"] = out["acceptances"] / out["suggestions"].where(out["suggestions"] > 0)
+    out["line_acceptance_rate"] = out["lines_accepted"] / out["lines_suggested"].where(
+        out["lines_suggested"] > 0
+    )
+    return out
+
+
+def generation_boundaries(totals: pd.DataFrame) -> list[tuple[pd.Timestamp, str, str]]:
+    """Days where the source generation changes: (first day of new generation, old, new)."""
+    if len(totals) < 2:
+        return []
+    gens = totals["generation"].to_numpy()
+    changed = np.flatnonzero(gens[1:] != gens[:-1]) + 1
+    return [(totals["day"].iloc[i], str(gens[i - 1]), str(gens[i])) for i in changed]
+
+
+def dimension_rows(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Breakdown rows that answer "by ``dimension``" without double counting."""
+    cuts = CUTS_FOR_DIMENSION[dimension]
+    mask = breakdown["cut"].isin(cuts) & breakdown[dimension].notna()
+    return breakdown.loc[mask]
+
+
+def daily_by_dimension(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """One row per (day, value of ``dimension``) with the summed breakdown measures.
+
+    Precomputed once per dataset so that page callbacks only slice small frames.
+    """
+    rows = dimension_rows(breakdown, dimension)
+    if rows.empty:
+        return pd.DataFrame(
+            {"day": pd.Series(dtype="datetime64[ns]"), dimension: pd.Series(dtype="object")}
+            | {m: pd.Series(dtype="float64") for m in BREAKDOWN_SUMS}
+        )
+    keys = rows[dimension].astype("object")
+    out = (
+        rows.groupby([rows["day"], keys], sort=True, observed=True)[list(BREAKDOWN_SUMS)]
+        .sum(min_count=1)
+        .reset_index()
+    )
+    return out.sort_values("day", kind="stable").reset_index(drop=True)
+
+
+def top_n(daily: pd.DataFrame, dimension: str, n: int = 8, by: str = "acceptances") -> pd.DataFrame:
+    """Totals per value of ``dimension`` over the given rows: the top ``n`` by ``by``, the rest
+    folded into "Other". Adds weighted ``acceptance_rate`` and ``share`` (of ``by``)."""
+    if daily.empty:
+        return pd.DataFrame(
+            {dimension: pd.Series(dtype="object")}
+            | {m: pd.Series(dtype="float64") for m in (*BREAKDOWN_SUMS, "acceptance_rate", "share")}
+        )
+    totals = daily.groupby(dimension, sort=False, observed=True)[list(BREAKDOWN_SUMS)].sum(min_count=1)
+    ranking = totals[by].fillna(0) if totals[by].notna().any() else totals["chats"].fillna(0)
+    totals = totals.loc[ranking.sort_values(ascending=False, kind="stable").index]
+    if len(totals) > n:
+        head, tail = totals.iloc[:n], totals.iloc[n:]
+        other = tail.sum(min_count=1).to_frame().T
+        other.index = pd.Index([OTHER], name=dimension)
+        totals = pd.concat([head, other])
+    totals.index.name = dimension
+    out = totals.reset_index()
+    out["acceptance_rate"] = out["acceptances"] / out["suggestions"].where(out["suggestions"] > 0)
+    whole = out[by].sum(min_count=1)
+    out["share"] = out[by] / whole if whole and np.isfinite(whole) and whole > 0 else np.nan
+    return out
+
+
+def series_by(daily: pd.DataFrame, dimension: str, granularity: str, measure: str) -> pd.DataFrame:
+    """A wide frame: one row per period, one column per value of ``dimension``."""
+    if daily.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]")})
+    frame = daily.assign(period=period_start(daily["day"], granularity))
+    wide = frame.pivot_table(
+        index="period", columns=dimension, values=measure, aggfunc="sum", observed=True
+    )
+    return wide.reset_index()
+
+
+@dataclass(frozen=True)
+class PreparedUsage:
+    """A dataset with its per-dimension daily aggregates precomputed (built once per load)."""
+
+    usage: UsageData
+    by_dimension: dict[str, pd.DataFrame]
+    language_editor: pd.DataFrame  # day, language, editor, measures (cube rows only)
+    languages: tuple[str, ...]  # by total acceptances, descending
+
+
+def prepare(usage: UsageData) -> PreparedUsage:
+    """Precompute what every Usage-page callback needs, so callbacks only slice small frames."""
+    breakdown = usage.breakdown
+    by_dimension = {dim: daily_by_dimension(breakdown, dim) for dim in CUTS_FOR_DIMENSION}
+    cube = breakdown.loc[
+        (breakdown["cut"] == "cube") & breakdown["language"].notna() & breakdown["editor"].notna()
+    ]
+    if cube.empty:
+        language_editor = pd.DataFrame(
+            {"day": pd.Series(dtype="datetime64[ns]"), "language": [], "editor": []}
+            | {m: pd.Series(dtype="float64") for m in BREAKDOWN_SUMS}
+        )
+    else:
+        language_editor = (
+            cube.groupby(
+                [cube["day"], cube["language"].astype("object"), cube["editor"].astype("object")],
+                sort=True,
+                observed=True,
+            )[list(BREAKDOWN_SUMS)]
+            .sum(min_count=1)
+            .reset_index()
+        )
+    lang = by_dimension["language"]
+    languages: tuple[str, ...] = ()
+    if not lang.empty:
+        order = lang.groupby("language")["acceptances"].sum().sort_values(ascending=False)
+        languages = tuple(str(x) for x in order.index)
+    return PreparedUsage(usage, by_dimension, language_editor, languages)

@@ -1,0 +1,67 @@
+"""The app factory: settings in, a ready Dash app out (its Flask server is what gunicorn serves)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+
+from app.layout import shell
+from app.services import EXTENSION_KEY, Services
+from app.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+PAGES_FOLDER = PROJECT_ROOT / "pages"
+ASSETS_FOLDER = PROJECT_ROOT / "assets"
+VENDOR_BOOTSTRAP = ASSETS_FOLDER / "vendor" / "bootstrap.min.css"
+
+
+def _stylesheets() -> list[str]:
+    """Bootstrap comes from assets/vendor (installed by ``make assets`` from npm) so the app
+    needs no CDN; without it we fall back to the dash-bootstrap-components CDN link."""
+    if VENDOR_BOOTSTRAP.exists():
+        return []  # Dash serves every CSS file in assets/ automatically
+    log.warning("assets/vendor is missing (run `make assets`); using the Bootstrap CDN")
+    return [dbc.themes.BOOTSTRAP]
+
+
+def add_health_routes(server: flask.Flask) -> None:
+    """``/healthz`` never touches data; ``/readyz`` says whether the configured data is readable."""
+
+    @server.get("/healthz")
+    def healthz():
+        return flask.Response("ok\n", mimetype="text/plain")
+
+    @server.get("/readyz")
+    def readyz():
+        services: Services = server.extensions[EXTENSION_KEY]
+        ok, reason = services.readiness()
+        return flask.jsonify({"ready": ok, "reason": reason}), (200 if ok else 503)
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    settings = settings or Settings.from_env()
+    server = flask.Flask("app")
+    server.extensions[EXTENSION_KEY] = Services(settings)
+    add_health_routes(server)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(PAGES_FOLDER),
+        assets_folder=str(ASSETS_FOLDER),
+        external_stylesheets=_stylesheets(),
+        title="Copilot Usage Dashboard",
+        update_title=None,
+        suppress_callback_exceptions=False,
+        compress=True,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = shell
+    server.config["COPILOT_SETTINGS"] = settings
+    return app

@@ -1,0 +1,90 @@
+"""One palette, one number format, one chart style for every page.
+
+The palette is Okabe-Ito, chosen because it stays distinguishable for the common forms of colour
+blindness; series also differ by dash or marker where two lines share a chart.
+"""
+
+from __future__ import annotations
+
+import math
+
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+OTHER_COLOUR = "#999999"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def colour(index: int) -> str:
+    return OKABE_ITO[index % len(OKABE_ITO)]
+
+
+def is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_int(value: float | None) -> str:
+    """``12,345`` or an em dash when the figure is not known."""
+    if is_missing(value):
+        return "—"
+    return f"{value:,.0f}"
+
+
+def fmt_num(value: float | None, digits: int = 1) -> str:
+    if is_missing(value):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    if is_missing(value):
+        return "—"
+    return f"{value * 100:.{digits}f}%"
+
+
+def base_layout(title: str, **extra) -> dict:
+    """The shared layout of every chart (plain dicts: no validation cost in callbacks)."""
+    layout = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "font": {"family": FONT, "size": 12},
+        "margin": {"l": 56, "r": 56, "t": 48, "b": 40},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "y": -0.18, "x": 0},
+        "xaxis": {"gridcolor": "#e5e5e5", "zeroline": False},
+        "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False, "rangemode": "tozero"},
+        "colorway": list(OKABE_ITO),
+    }
+    layout.update(extra)
+    return layout
+
+
+def empty_figure(title: str, message: str) -> dict:
+    """A chart that says why it is empty instead of showing blank axes."""
+    return {
+        "data": [],
+        "layout": base_layout(
+            title,
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+            annotations=[
+                {
+                    "text": message,
+                    "showarrow": False,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "font": {"size": 14, "color": "#555"},
+                }
+            ],
+        ),
+    }

@@ -1,0 +1,300 @@
+"""Pure builders from usage frames to Plotly figures (as plain dicts) and table rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.figures.style import (
+    OTHER_COLOUR,
+    base_layout,
+    colour,
+    empty_figure,
+    fmt_int,
+    fmt_num,
+    fmt_pct,
+)
+from app.model.schema import GENERATION_LABELS
+
+PERIOD_FORMAT = {"day": "%d %b %Y", "week": "w/c %d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y"}
+
+
+def _x(periods: pd.Series) -> list[str]:
+    return [p.strftime("%Y-%m-%d") for p in periods]
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+def boundary_shapes(boundaries: list[tuple[pd.Timestamp, str, str]]) -> tuple[list, list]:
+    """Vertical dashed lines and labels where the source generation changes."""
+    shapes, annotations = [], []
+    for day, old, new in boundaries:
+        x = (day - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#555", "width": 1.5, "dash": "dash"},
+            }
+        )
+        annotations.append(
+            {
+                "x": x,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": f"{old} → {new} data",
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": "#333"},
+            }
+        )
+    return shapes, annotations
+
+
+def acceptance_figure(rolled: pd.DataFrame, boundaries: list) -> dict:
+    """Acceptances as bars, acceptance rate (weighted) as a line on a second axis."""
+    title = "Acceptances and acceptance rate"
+    if rolled.empty:
+        return empty_figure(title, "No data in this date range")
+    x = _x(rolled["period"])
+    shapes, notes = boundary_shapes(boundaries)
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": "Acceptances",
+                "x": x,
+                "y": _values(rolled["acceptances"]),
+                "marker": {"color": colour(0)},
+                "hovertemplate": "%{y:,.0f} acceptances<extra></extra>",
+            },
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "Acceptance rate",
+                "x": x,
+                "y": _values(rolled["acceptance_rate"]),
+                "yaxis": "y2",
+                "line": {"color": colour(1), "width": 2.5, "dash": "solid"},
+                "marker": {"symbol": "diamond", "size": 6},
+                "hovertemplate": "%{y:.1%} acceptance rate<extra></extra>",
+            },
+        ],
+        "layout": base_layout(
+            title,
+            shapes=shapes,
+            annotations=notes,
+            yaxis={"title": {"text": "Acceptances"}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
+            yaxis2={
+                "title": {"text": "Acceptance rate"},
+                "overlaying": "y",
+                "side": "right",
+                "tickformat": ".0%",
+                "rangemode": "tozero",
+                "showgrid": False,
+            },
+        ),
+    }
+
+
+def users_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> dict:
+    """Active and engaged users; over weeks or months these are daily averages, never sums."""
+    title = "Active and engaged users" + ("" if granularity == "day" else " (average per day)")
+    if rolled.empty:
+        return empty_figure(title, "No data in this date range")
+    x = _x(rolled["period"])
+    shapes, notes = boundary_shapes(boundaries)
+    traces = []
+    for i, (column, name, dash) in enumerate(
+        (("active_users", "Active users", "solid"), ("engaged_users", "Engaged users", "dot"))
+    ):
+        if rolled[column].notna().any():
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": name,
+                    "x": x,
+                    "y": _values(rolled[column]),
+                    "line": {"color": colour(i * 2), "width": 2.5, "dash": dash},
+                    "marker": {"size": 5, "symbol": "circle" if i == 0 else "square"},
+                    "hovertemplate": "%{y:,.1f} " + name.lower() + "<extra></extra>",
+                }
+            )
+    return {
+        "data": traces,
+        "layout": base_layout(title, shapes=shapes, annotations=notes),
+    }
+
+
+def breakdown_figure(top: pd.DataFrame, dimension: str, label: str) -> dict:
+    """Horizontal bars of acceptances per value (top N and "Other"), rate in the hover."""
+    title = f"Acceptances by {label}"
+    if top.empty or not top["acceptances"].notna().any():
+        if not top.empty and top["chats"].notna().any():
+            return _chat_breakdown(top, dimension, label)
+        return empty_figure(title, f"No {label} breakdown in this date range")
+    names = [str(v) for v in top[dimension]]
+    colours = [OTHER_COLOUR if n == "Other" else colour(0) for n in names]
+    rates = [fmt_pct(v) for v in top["acceptance_rate"]]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": _values(top["acceptances"]),
+                "y": names,
+                "marker": {"color": colours},
+                "customdata": rates,
+                "hovertemplate": "%{y}: %{x:,.0f} acceptances, %{customdata} rate<extra></extra>",
+            }
+        ],
+        "layout": base_layout(
+            title,
+            hovermode="closest",
+            margin={"l": 140, "r": 24, "t": 48, "b": 40},
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"gridcolor": "#e5e5e5", "rangemode": "tozero"},
+        ),
+    }
+
+
+def _chat_breakdown(top: pd.DataFrame, dimension: str, label: str) -> dict:
+    names = [str(v) for v in top[dimension]]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": _values(top["chats"]),
+                "y": names,
+                "marker": {"color": colour(2)},
+                "hovertemplate": "%{y}: %{x:,.0f} chat interactions<extra></extra>",
+            }
+        ],
+        "layout": base_layout(
+            f"Chat interactions by {label}",
+            hovermode="closest",
+            margin={"l": 140, "r": 24, "t": 48, "b": 40},
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+
+
+def drilldown_figure(wide: pd.DataFrame, language: str | None, granularity: str) -> dict:
+    """One line per editor for the chosen language."""
+    title = f"{language or 'Language'}: acceptances by editor"
+    if not language:
+        return empty_figure(title, "Pick a language to see it by editor")
+    if wide.empty or len(wide.columns) <= 1:
+        return empty_figure(
+            title,
+            "No language × editor data in this range (usage-metrics reports do not publish it)",
+        )
+    x = _x(wide["period"])
+    editors = [c for c in wide.columns if c != "period"]
+    editors.sort(key=lambda c: -float(wide[c].sum()))
+    dashes = ("solid", "dot", "dash", "longdash", "dashdot")
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": str(editor),
+            "x": x,
+            "y": _values(wide[editor]),
+            "line": {"color": colour(i), "width": 2, "dash": dashes[i % len(dashes)]},
+            "marker": {"size": 4},
+        }
+        for i, editor in enumerate(editors)
+    ]
+    return {"data": traces, "layout": base_layout(title)}
+
+
+# ---- tables (the numbers behind each chart, for screen readers and copy-paste) -----------------
+
+
+def period_label(period: pd.Timestamp, granularity: str) -> str:
+    if granularity == "quarter":
+        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
+    return period.strftime(PERIOD_FORMAT.get(granularity, "%Y-%m-%d"))
+
+
+def timeline_table(rolled: pd.DataFrame, granularity: str) -> tuple[list[str], list[list[str]]]:
+    header = [
+        "Period",
+        "Source",
+        "Active users",
+        "Engaged users",
+        "Suggestions",
+        "Acceptances",
+        "Acceptance rate",
+        "Lines accepted",
+    ]
+    rows = [
+        [
+            period_label(r.period, granularity),
+            GENERATION_LABELS.get(r.generation, str(r.generation)),
+            fmt_num(r.active_users),
+            fmt_num(r.engaged_users),
+            fmt_int(r.suggestions),
+            fmt_int(r.acceptances),
+            fmt_pct(r.acceptance_rate),
+            fmt_int(r.lines_accepted),
+        ]
+        for r in rolled.itertuples(index=False)
+    ]
+    return header, rows
+
+
+def breakdown_table(top: pd.DataFrame, dimension: str, label: str) -> tuple[list[str], list[list[str]]]:
+    header = [label.capitalize(), "Suggestions", "Acceptances", "Acceptance rate", "Share", "Chats"]
+    rows = [
+        [
+            str(getattr(r, dimension)),
+            fmt_int(r.suggestions),
+            fmt_int(r.acceptances),
+            fmt_pct(r.acceptance_rate),
+            fmt_pct(r.share),
+            fmt_int(r.chats),
+        ]
+        for r in top.itertuples(index=False)
+    ]
+    return header, rows
+
+
+def wide_table(wide: pd.DataFrame, granularity: str) -> tuple[list[str], list[list[str]]]:
+    if wide.empty:
+        return ["Period"], []
+    columns = [c for c in wide.columns if c != "period"]
+    header = ["Period", *[str(c) for c in columns]]
+    rows = [
+        [period_label(row["period"], granularity), *[fmt_int(row[c]) for c in columns]]
+        for _, row in wide.iterrows()
+    ]
+    return header, rows
+
+
+def describe_trend(rolled: pd.DataFrame, granularity: str) -> str:
+    """A one-sentence text alternative for the acceptance chart."""
+    if rolled.empty:
+        return "No data in this date range."
+    best = rolled.loc[rolled["acceptances"].idxmax()] if rolled["acceptances"].notna().any() else None
+    first, last = rolled["period"].iloc[0], rolled["period"].iloc[-1]
+    text = (
+        f"{len(rolled)} {granularity} periods from {period_label(first, granularity)} "
+        f"to {period_label(last, granularity)}."
+    )
+    if best is not None:
+        text += (
+            f" Most acceptances: {fmt_int(best['acceptances'])} in "
+            f"{period_label(best['period'], granularity)}."
+        )
+    return text

@@ -1,0 +1,379 @@
+"""Usage page (home): KPIs, acceptances and users over time, breakdowns, language drill-down.
+
+Every filter lives in the query string (``?start=&end=&granularity=&top=&language=``) so a view
+can be shared as a link; malformed values fall back to their defaults.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash.exceptions import PreventUpdate
+
+from app.analytics import usage as ua
+from app.components import chart_card, data_table, kpi_card, notice
+from app.figures import usage as uf
+from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
+from app.layout import SOURCE_STORE
+from app.model import DEFINITION_CHANGES
+from app.model.schema import GENERATION_LABELS
+from app.query import parse_choice, parse_date, parse_int, parse_text
+from app.services import get_services
+
+dash.register_page(__name__, path="/", name="Usage", title="Copilot usage", order=0)
+
+GRANULARITIES = ("day", "week", "month")
+TOP_CHOICES = (5, 8, 10, 15, 20)
+DEFAULT_TOP = 8
+DIMENSIONS = (("language", "language"), ("editor", "editor / IDE"), ("model", "model"),
+              ("feature", "feature"))
+KPIS = (
+    ("active-users", "Active users (avg/day)", "Average of daily active users; the note gives the peak day. Users are never added up across days."),
+    ("engaged-users", "Engaged users (avg/day)", "Average of daily engaged users (metrics API: used a Copilot feature beyond being licensed)."),
+    ("suggestions", "Suggestions", "Code suggestions shown (reports: code generation events)."),
+    ("acceptances", "Acceptances", "Suggestions accepted (reports: code acceptance events)."),
+    ("acceptance-rate", "Acceptance rate", "Total acceptances ÷ total suggestions over the range (weighted, not a mean of daily rates)."),
+    ("lines-suggested", "Lines suggested", "Lines of code suggested (reports: lines suggested to add)."),
+    ("lines-accepted", "Lines accepted", "Lines of code accepted (reports: lines added)."),
+    ("line-acceptance-rate", "Line acceptance rate", "Total lines accepted ÷ total lines suggested over the range."),
+    ("chat-turns", "Chat interactions", "Chat turns (usage API), chats (metrics API) or user-initiated interactions (reports)."),
+    ("chat-users", "Chat users (avg/day)", "Average daily chat users, where the data has them."),
+)
+
+
+def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.Row:
+    min_day, max_day = bounds if bounds else (None, None)
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label("Date range", html_for="usage-dates", className="small mb-1"),
+                    dcc.DatePickerRange(
+                        id="usage-dates",
+                        start_date=start,
+                        end_date=end,
+                        min_date_allowed=min_day,
+                        max_date_allowed=max_day,
+                        display_format="YYYY-MM-DD",
+                        first_day_of_week=1,
+                        minimum_nights=0,
+                        clearable=False,
+                        updatemode="bothdates",
+                    ),
+                ],
+                xs=12, md="auto", className="mb-2",
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("Granularity", html_for="usage-granularity", className="small mb-1"),
+                    dbc.RadioItems(
+                        id="usage-granularity",
+                        options=[{"label": g.capitalize(), "value": g} for g in GRANULARITIES],
+                        value=granularity,
+                        inline=True,
+                        className="btn-group-sm",
+                    ),
+                ],
+                xs=12, md="auto", className="mb-2",
+            ),
+            dbc.Col(
+                [
+                    dbc.Label("Breakdowns show the top", html_for="usage-top", className="small mb-1"),
+                    dbc.Select(
+                        id="usage-top",
+                        options=[{"label": str(n), "value": str(n)} for n in TOP_CHOICES],
+                        value=str(top),
+                        size="sm",
+                    ),
+                ],
+                xs=6, md=2, className="mb-2",
+            ),
+            dbc.Col(
+                dbc.Button("Download CSV", id="usage-download-button", color="secondary",
+                           outline=True, size="sm", className="mt-4"),
+                xs=6, md="auto", className="mb-2",
+            ),
+            dcc.Download(id="usage-download"),
+            dcc.Store(id="usage-url-sink"),
+            dcc.Store(id="usage-language-initial", data=language),
+        ],
+        className="align-items-end mb-2 g-3",
+    )
+
+
+def layout(start=None, end=None, granularity=None, top=None, language=None, **_ignored):
+    """The page for the given query values (each falls back to its default when malformed)."""
+    granularity = parse_choice(granularity, GRANULARITIES, "day")
+    top = parse_int(top, DEFAULT_TOP, 1, 50)
+    if top not in TOP_CHOICES:
+        top = DEFAULT_TOP
+    language = parse_text(language)
+    try:
+        view = get_services().usage()
+        totals = view.prepared.usage.totals
+        bounds = ua.data_bounds(totals)
+        chosen = ua.clamp_range(totals, parse_date(start), parse_date(end))
+        languages = view.prepared.languages
+    except RuntimeError:  # no request context: Dash building its validation layout
+        bounds, chosen, languages = None, None, ()
+    start_day, end_day = chosen if chosen else (None, None)
+    if language not in languages:
+        language = languages[0] if languages else None
+    return html.Div(
+        [
+            html.H1("Copilot usage", className="h3"),
+            html.P(
+                "How the organisation uses GitHub Copilot: suggestions, acceptances and people, "
+                "across every generation of GitHub's Copilot data.",
+                className="text-muted",
+            ),
+            _controls(bounds, start_day, end_day, granularity, top, language, languages),
+            html.Div(id="usage-notices"),
+            dbc.Row([kpi_card(f"usage-kpi-{key}", label, help_text) for key, label, help_text in KPIS]),
+            dbc.Row(
+                [
+                    dbc.Col(chart_card("usage-acceptance-graph", "Acceptances and acceptance rate"), lg=7),
+                    dbc.Col(chart_card("usage-users-graph", "Active and engaged users"), lg=5),
+                ]
+            ),
+            html.H2("Breakdowns", className="h5 mt-2"),
+            dbc.Row(
+                [
+                    dbc.Col(chart_card(f"usage-{dim}-graph", f"Acceptances by {label}", 320), lg=6)
+                    for dim, label in DIMENSIONS
+                ]
+            ),
+            html.H2("Language drill-down", className="h5 mt-2"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label("Language", html_for="usage-language", className="small mb-1"),
+                            dcc.Dropdown(
+                                id="usage-language",
+                                options=[{"label": lang, "value": lang} for lang in languages],
+                                value=language,
+                                clearable=False,
+                            ),
+                        ],
+                        xs=12, md=4, className="mb-2",
+                    )
+                ]
+            ),
+            chart_card("usage-drilldown-graph", "Acceptances by editor for one language"),
+        ]
+    )
+
+
+def _view(source):
+    view = get_services().usage(source)
+    return view, view.prepared
+
+
+def _range(prepared, start, end):
+    totals = prepared.usage.totals
+    chosen = ua.clamp_range(totals, parse_date(start), parse_date(end))
+    return chosen
+
+
+def _kpi_outputs(k: ua.Kpis) -> list:
+    values = [
+        (fmt_num(k.active_users_avg), f"peak {fmt_int(k.active_users_peak)}"),
+        (fmt_num(k.engaged_users_avg), f"peak {fmt_int(k.engaged_users_peak)}"),
+        (fmt_int(k.suggestions), f"over {k.days} days with data"),
+        (fmt_int(k.acceptances), ""),
+        (fmt_pct(k.acceptance_rate), "Σ accepted ÷ Σ suggested"),
+        (fmt_int(k.lines_suggested), ""),
+        (fmt_int(k.lines_accepted), ""),
+        (fmt_pct(k.line_acceptance_rate), "Σ lines accepted ÷ Σ suggested"),
+        (fmt_int(k.chat_turns), "not in this data" if is_missing(k.chat_turns) else ""),
+        (fmt_num(k.chat_users_avg), ""),
+    ]
+    out = []
+    for value, note in values:
+        out.extend([value, note])
+    return out
+
+
+def _notices(view, prepared, in_range_totals, start, end) -> list:
+    items = []
+    if view.error:
+        items.append(notice(view.error, "warning"))
+    boundaries = ua.generation_boundaries(in_range_totals)
+    for day, old, new in boundaries:
+        changes = DEFINITION_CHANGES.get((old, new), [])
+        items.append(
+            notice(
+                [
+                    html.Strong(
+                        f"From {day:%d %b %Y} this range uses {GENERATION_LABELS.get(new, new)} "
+                        f"instead of {GENERATION_LABELS.get(old, old)}. "
+                    ),
+                    html.Span("Measures that changed definition: " if changes else ""),
+                    html.Ul([html.Li(c) for c in changes], className="mb-0") if changes else None,
+                ],
+                "info",
+            )
+        )
+    if len(in_range_totals) and len(boundaries) == 0:
+        gen = str(in_range_totals["generation"].iloc[-1])
+        items.append(html.P(f"Source: {GENERATION_LABELS.get(gen, gen)}.", className="small text-muted mb-2"))
+    if prepared.usage.problems:
+        items.append(
+            notice(
+                [
+                    html.Strong(f"{len(prepared.usage.problems)} problem(s) while loading the data; "
+                                "everything else was loaded. "),
+                    html.Details([html.Summary("Details"),
+                                  html.Ul([html.Li(str(p)) for p in prepared.usage.problems[:50]])]),
+                ],
+                "warning",
+            )
+        )
+    return items
+
+
+MAIN_OUTPUTS = (
+    [Output(f"usage-kpi-{key}-{part}", "children") for key, _, _ in KPIS for part in ("value", "note")]
+    + [
+        Output("usage-acceptance-graph", "figure"),
+        Output("usage-acceptance-graph-summary", "children"),
+        Output("usage-acceptance-graph-table", "children"),
+        Output("usage-users-graph", "figure"),
+        Output("usage-users-graph-summary", "children"),
+        Output("usage-users-graph-table", "children"),
+    ]
+    + [o for dim, _ in DIMENSIONS for o in (
+        Output(f"usage-{dim}-graph", "figure"),
+        Output(f"usage-{dim}-graph-summary", "children"),
+        Output(f"usage-{dim}-graph-table", "children"),
+    )]
+    + [Output("usage-notices", "children")]
+)
+
+
+@callback(
+    *MAIN_OUTPUTS,
+    Input("usage-dates", "start_date"),
+    Input("usage-dates", "end_date"),
+    Input("usage-granularity", "value"),
+    Input("usage-top", "value"),
+    Input(SOURCE_STORE, "data"),
+)
+def update_usage(start, end, granularity, top, source):
+    """Everything on the page that depends on the range, granularity and top-N."""
+    granularity = parse_choice(granularity, GRANULARITIES, "day")
+    top = parse_int(top, DEFAULT_TOP, 1, 50)
+    view, prepared = _view(source if isinstance(source, str) else None)
+    totals = prepared.usage.totals
+    chosen = _range(prepared, start, end)
+    if chosen is None:
+        empty = ua.kpis(totals)
+        figs = []
+        for graph in ("usage-acceptance-graph", "usage-users-graph", *[f"usage-{d}-graph" for d, _ in DIMENSIONS]):
+            figs.extend([uf.empty_figure("", "No usage data loaded"), "No data.", None])
+        return (*_kpi_outputs(empty), *figs,
+                [notice("No usage data was found. Check SAMPLE_DATA_DIR or the data source.", "warning")])
+    first, last = chosen
+    selected = ua.in_range(totals, first, last)
+    rolled = ua.rollup(selected, granularity)
+    boundaries = ua.generation_boundaries(selected)
+
+    outputs = _kpi_outputs(ua.kpis(selected))
+    header, rows = uf.timeline_table(rolled, granularity)
+    outputs += [
+        uf.acceptance_figure(rolled, boundaries),
+        uf.describe_trend(rolled, granularity),
+        data_table(header, rows, "Acceptances and acceptance rate per period"),
+        uf.users_figure(rolled, boundaries, granularity),
+        f"Active users averaged {fmt_num(selected['active_users'].mean())} per day "
+        f"(peak {fmt_int(selected['active_users'].max())}).",
+        data_table(header, rows, "Users per period"),
+    ]
+    for dim, label in DIMENSIONS:
+        daily = ua.in_range(prepared.by_dimension[dim], first, last)
+        ranked = ua.top_n(daily, dim, top)
+        header_b, rows_b = uf.breakdown_table(ranked, dim, label)
+        leader = ranked.iloc[0] if len(ranked) else None
+        summary = (
+            f"{len(ranked)} {label} values shown; most acceptances: {leader[dim]} "
+            f"({fmt_pct(leader['share'])} of the total)."
+            if leader is not None and leader["acceptances"] == leader["acceptances"]
+            else f"No {label} breakdown in this range."
+        )
+        outputs += [
+            uf.breakdown_figure(ranked, dim, label),
+            summary,
+            data_table(header_b, rows_b, f"Acceptances by {label}"),
+        ]
+    outputs.append(_notices(view, prepared, selected, first, last))
+    return tuple(outputs)
+
+
+@callback(
+    Output("usage-drilldown-graph", "figure"),
+    Output("usage-drilldown-graph-summary", "children"),
+    Output("usage-drilldown-graph-table", "children"),
+    Input("usage-dates", "start_date"),
+    Input("usage-dates", "end_date"),
+    Input("usage-granularity", "value"),
+    Input("usage-language", "value"),
+    Input(SOURCE_STORE, "data"),
+)
+def update_drilldown(start, end, granularity, language, source):
+    """The chosen language's acceptances per editor over time."""
+    granularity = parse_choice(granularity, GRANULARITIES, "day")
+    view, prepared = _view(source if isinstance(source, str) else None)
+    language = parse_text(language)
+    if language not in prepared.languages:
+        language = None
+    chosen = _range(prepared, start, end)
+    if chosen is None or language is None:
+        return uf.drilldown_figure(ua.series_by(prepared.language_editor.iloc[0:0], "editor", granularity, "acceptances"), language, granularity), "", None
+    rows = ua.in_range(prepared.language_editor, *chosen)
+    rows = rows.loc[rows["language"] == language]
+    wide = ua.series_by(rows, "editor", granularity, "acceptances")
+    header, table_rows = uf.wide_table(wide, granularity)
+    editors = len(wide.columns) - 1 if not wide.empty else 0
+    summary = f"{language}: acceptances in {editors} editor(s)." if editors else ""
+    return uf.drilldown_figure(wide, language, granularity), summary, data_table(
+        header, table_rows, f"Acceptances for {language} by editor"
+    )
+
+
+@callback(
+    Output("usage-download", "data"),
+    Input("usage-download-button", "n_clicks"),
+    State("usage-dates", "start_date"),
+    State("usage-dates", "end_date"),
+    State("usage-granularity", "value"),
+    State(SOURCE_STORE, "data"),
+    prevent_initial_call=True,
+)
+def download_csv(n_clicks, start, end, granularity, source):
+    """The filtered data, one row per period, as CSV."""
+    if not n_clicks:
+        raise PreventUpdate
+    granularity = parse_choice(granularity, GRANULARITIES, "day")
+    view, prepared = _view(source if isinstance(source, str) else None)
+    chosen = _range(prepared, start, end)
+    if chosen is None:
+        raise PreventUpdate
+    rolled = ua.rollup(ua.in_range(prepared.usage.totals, *chosen), granularity)
+    rolled = rolled.assign(period=rolled["period"].dt.strftime("%Y-%m-%d"))
+    name = f"copilot-usage-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}-{granularity}.csv"
+    return dcc.send_data_frame(rolled.to_csv, name, index=False, float_format="%.6g")
+
+
+# Keep the query string in step with the filters without reloading the page (assets/url_state.js).
+clientside_callback(
+    dash.ClientsideFunction(namespace="copilot", function_name="syncQuery"),
+    Output("usage-url-sink", "data"),
+    Input("usage-dates", "start_date"),
+    Input("usage-dates", "end_date"),
+    Input("usage-granularity", "value"),
+    Input("usage-top", "value"),
+    Input("usage-language", "value"),
+    State("usage-url-sink", "id"),
+)

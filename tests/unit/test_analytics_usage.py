@@ -1,0 +1,130 @@
+"""Usage analytics against figures computed by hand."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from app.analytics import usage as ua
+from app.model.schema import TOTALS_MEASURES, UsageData, empty_breakdown, empty_users
+
+
+def totals(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for column in TOTALS_MEASURES:
+        if column not in frame:
+            frame[column] = float("nan")
+        frame[column] = frame[column].astype("float64")
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame[["day", "generation", *TOTALS_MEASURES]]
+
+
+# Three days: daily rates 50%, 10%, 90%. The mean of daily rates would be 50%;
+# the weighted rate is (50 + 10 + 9) / (100 + 100 + 10) = 69 / 210.
+THREE_DAYS = totals(
+    [
+        {"day": "2026-01-05", "generation": "metrics", "suggestions": 100, "acceptances": 50,
+         "lines_suggested": 40, "lines_accepted": 10, "active_users": 10, "engaged_users": 8},
+        {"day": "2026-01-06", "generation": "metrics", "suggestions": 100, "acceptances": 10,
+         "lines_suggested": 60, "lines_accepted": 30, "active_users": 20, "engaged_users": 12},
+        {"day": "2026-01-12", "generation": "reports", "suggestions": 10, "acceptances": 9,
+         "lines_suggested": 0, "lines_accepted": 0, "active_users": 30, "engaged_users": float("nan")},
+    ]
+)
+
+
+def test_kpis_are_weighted_and_users_averaged():
+    k = ua.kpis(THREE_DAYS)
+    assert k.suggestions == 210
+    assert k.acceptances == 69
+    assert k.acceptance_rate == pytest.approx(69 / 210)
+    assert k.line_acceptance_rate == pytest.approx(40 / 100)
+    assert k.active_users_avg == pytest.approx(20.0)  # (10 + 20 + 30) / 3, never the sum 60
+    assert k.active_users_peak == 30
+    assert k.engaged_users_avg == pytest.approx(10.0)  # NaN day skipped: (8 + 12) / 2
+    assert math.isnan(k.chat_turns)  # no generation here reports it: unknown, not zero
+
+
+def test_weekly_rollup_sums_counts_averages_users_and_weights_rates():
+    rolled = ua.rollup(THREE_DAYS, "week")
+    assert list(rolled["period"].dt.strftime("%Y-%m-%d")) == ["2026-01-05", "2026-01-12"]
+    first = rolled.iloc[0]
+    assert first["suggestions"] == 200 and first["acceptances"] == 60
+    assert first["acceptance_rate"] == pytest.approx(60 / 200)
+    assert first["active_users"] == pytest.approx(15.0)
+    assert first["days"] == 2
+    assert rolled.iloc[1]["generation"] == "reports"
+    assert math.isnan(rolled.iloc[1]["line_acceptance_rate"])  # 0 / 0 is unknown
+
+
+def test_month_rollup_and_boundaries():
+    rolled = ua.rollup(THREE_DAYS, "month")
+    assert len(rolled) == 1 and rolled.iloc[0]["acceptances"] == 69
+    assert ua.generation_boundaries(THREE_DAYS) == [(pd.Timestamp("2026-01-12"), "metrics", "reports")]
+
+
+def test_ranges_clamp_and_default_to_last_28_days():
+    assert ua.default_range(THREE_DAYS) == (date(2026, 1, 5), date(2026, 1, 12))
+    assert ua.clamp_range(THREE_DAYS, date(2020, 1, 1), date(2030, 1, 1)) == (
+        date(2026, 1, 5), date(2026, 1, 12))
+    assert ua.clamp_range(THREE_DAYS, date(2026, 1, 12), date(2026, 1, 6)) == (
+        date(2026, 1, 6), date(2026, 1, 12))
+    picked = ua.in_range(THREE_DAYS, date(2026, 1, 6), date(2026, 1, 11))
+    assert list(picked["acceptances"]) == [10]
+
+
+def breakdown(rows: list[dict]) -> pd.DataFrame:
+    frame = empty_breakdown()
+    new = pd.DataFrame(rows)
+    new["day"] = pd.to_datetime(new["day"])
+    return pd.concat([frame, new], ignore_index=True)[list(frame.columns)]
+
+
+def test_breakdowns_never_mix_cuts_and_fold_the_tail_into_other():
+    rows = breakdown(
+        [
+            # a reports day publishes the same activity in two cuts: only one may be counted
+            {"day": "2026-01-12", "generation": "reports", "cut": "language_feature",
+             "language": "python", "feature": "code_completion", "suggestions": 10, "acceptances": 4},
+            {"day": "2026-01-12", "generation": "reports", "cut": "language_model",
+             "language": "python", "model": "gpt", "suggestions": 10, "acceptances": 4},
+            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vscode",
+             "language": "go", "model": "default", "feature": "code_completion",
+             "suggestions": 30, "acceptances": 3, "engaged_users": 5},
+            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vim",
+             "language": "go", "model": "default", "feature": "code_completion",
+             "suggestions": 20, "acceptances": 2, "engaged_users": 5},
+            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vim",
+             "language": "rust", "model": "default", "feature": "code_completion",
+             "suggestions": 5, "acceptances": 1, "engaged_users": 1},
+        ]
+    )
+    daily = ua.daily_by_dimension(rows, "language")
+    top = ua.top_n(daily, "language", n=1)
+    assert list(top["language"]) == ["go", "Other"]
+    assert list(top["acceptances"]) == [5, 5]  # go 3+2; Other = python 4 (once) + rust 1
+    assert top.iloc[0]["acceptance_rate"] == pytest.approx(5 / 50)
+    assert top.iloc[1]["acceptance_rate"] == pytest.approx(5 / 15)
+    assert top["share"].sum() == pytest.approx(1.0)
+    editors = ua.top_n(ua.daily_by_dimension(rows, "editor"), "editor", n=5)
+    assert dict(zip(editors["editor"], editors["acceptances"], strict=True)) == {"vim": 3, "vscode": 3}
+
+
+def test_prepare_builds_language_by_editor_from_cube_rows_only():
+    rows = breakdown(
+        [
+            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vscode",
+             "language": "go", "model": "m1", "feature": "code_completion",
+             "suggestions": 30, "acceptances": 3},
+            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vscode",
+             "language": "go", "model": "m2", "feature": "code_completion",
+             "suggestions": 10, "acceptances": 1},
+        ]
+    )
+    prepared = ua.prepare(UsageData(THREE_DAYS, rows, empty_users(), ()))
+    assert prepared.languages == ("go",)
+    le = prepared.language_editor
+    assert len(le) == 1 and le.iloc[0]["acceptances"] == 4  # two models, one (day, go, vscode) row
