@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import flask
+import pandas as pd
 
 from app.analytics.usage import PreparedUsage, prepare
 from app.model import LoadedData
@@ -35,6 +36,20 @@ class UsageView:
     problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class SeatsView:
+    """A source's seats (one row per seat, ``SEAT_COLUMNS``), and the moment they describe."""
+
+    source: str
+    seats: pd.DataFrame
+    as_of: pd.Timestamp  # "now" for activity ages: fetch time (live) or the data's own date
+    billing: dict | None = None
+    fetched_at: datetime | None = None
+    stale_since: datetime | None = None
+    error: str | None = None
+    problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
+
+
 class Services:
     """The sources of one app instance, with per-worker caches of derived frames."""
 
@@ -43,6 +58,7 @@ class Services:
         self.example = ExampleSource(settings.sample_data_dir)
         self._prepared_lock = threading.Lock()
         self._prepared: dict[int, tuple[LoadedData, PreparedUsage]] = {}
+        self._seats: dict[int, tuple[LoadedData, pd.DataFrame]] = {}
 
     # -- sources -------------------------------------------------------------------------------
     def available_sources(self) -> dict[str, str | None]:
@@ -82,6 +98,34 @@ class Services:
         return UsageView(
             source=name,
             prepared=self._prepare(loaded),
+            fetched_at=self.example.loaded_at,
+            problems=loaded.problems,
+        )
+
+    def _seats_frame(self, loaded: LoadedData) -> pd.DataFrame:
+        from app.model.seats import seats_frame
+
+        key = id(loaded)
+        with self._prepared_lock:
+            hit = self._seats.get(key)
+            if hit is not None and hit[0] is loaded:
+                return hit[1]
+        frame = seats_frame(loaded.seat_records)
+        with self._prepared_lock:
+            self._seats = {key: (loaded, frame)}
+        return frame
+
+    def seats(self, source: str | None = None) -> SeatsView:
+        from app.analytics.seats import example_as_of
+
+        name = self.resolve_source(source)
+        loaded = self.loaded(name)
+        frame = self._seats_frame(loaded)
+        return SeatsView(
+            source=name,
+            seats=frame,
+            as_of=example_as_of(frame),
+            billing=loaded.billing,
             fetched_at=self.example.loaded_at,
             problems=loaded.problems,
         )
