@@ -1,0 +1,171 @@
+"""Loading the GitHub App's private key from the environment, a file or AWS Secrets Manager.
+
+The key is the one secret that unlocks the organisation's data, so this module is careful about two
+things: it accepts the ways platforms mangle PEM text (literal ``\\n`` escapes, surrounding quotes,
+base64 wrapping, CRLF), and none of its error messages ever contains the key text or the secret's
+value, only which setting is wrong and how.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+
+#: Keys looked for, in order, when the AWS secret is a JSON object.
+SECRET_JSON_KEYS: tuple[str, ...] = (
+    "private_key",
+    "privateKey",
+    "github_app_private_key",
+    "GITHUB_APP_PRIVATE_KEY",
+    "pem",
+    "key",
+)
+
+
+class ConfigurationError(ValueError):
+    """A setting is missing or unusable; the message says which and how to fix it."""
+
+
+def load_private_key(settings: Settings) -> str:
+    """The GitHub App private key as PEM text, validated as a usable RSA private key.
+
+    Sources, first one set wins: ``GITHUB_APP_PRIVATE_KEY`` (PEM text), ``GITHUB_APP_PRIVATE_KEY_FILE``
+    (path to a .pem), ``AWS_SECRET_NAME`` (Secrets Manager; the secret is the PEM itself or JSON
+    with one of :data:`SECRET_JSON_KEYS`). Raises :class:`ConfigurationError` without key text.
+    """
+    if settings.github_app_private_key:
+        return normalise_pem(settings.github_app_private_key.reveal(), "GITHUB_APP_PRIVATE_KEY")
+    if settings.github_app_private_key_file:
+        path = settings.github_app_private_key_file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigurationError(f"GITHUB_APP_PRIVATE_KEY_FILE: no file at '{path}'.") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(
+                f"GITHUB_APP_PRIVATE_KEY_FILE: cannot read '{path}' ({type(exc).__name__})."
+            ) from None
+        return normalise_pem(text, "GITHUB_APP_PRIVATE_KEY_FILE")
+    if settings.aws_secret_name:
+        raw = _read_aws_secret(settings)
+        return normalise_pem(
+            _pem_from_secret_value(raw, settings.aws_secret_name), "AWS_SECRET_NAME"
+        )
+    raise ConfigurationError(
+        "No GitHub App private key configured: set GITHUB_APP_PRIVATE_KEY, "
+        "GITHUB_APP_PRIVATE_KEY_FILE or AWS_SECRET_NAME."
+    )
+
+
+def normalise_pem(value: str, setting: str) -> str:
+    """Undo common mangling of PEM text and check it is an unencrypted RSA private key."""
+    text = value.strip().strip('"').strip("'").strip()
+    if "\\n" in text:
+        text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
+    text = text.replace("\r\n", "\n")
+    if "-----BEGIN" not in text:
+        text = _maybe_base64_pem(text) or text
+    if not text.endswith("\n"):
+        text += "\n"
+    _validate_rsa_private_key(text, setting)
+    return text
+
+
+def _maybe_base64_pem(text: str) -> str | None:
+    """Some platforms only take one-line values, so people base64 the whole PEM file."""
+    try:
+        decoded = base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    return decoded.strip() if "-----BEGIN" in decoded else None
+
+
+def _validate_rsa_private_key(pem: str, setting: str) -> None:
+    not_rsa = f"{setting} is not a PEM-encoded RSA private key."
+    try:
+        key = serialization.load_pem_private_key(pem.encode("utf-8"), password=None)
+    except TypeError:
+        raise ConfigurationError(
+            f"{setting} holds an encrypted private key: give the unencrypted .pem GitHub generated."
+        ) from None
+    except Exception:  # cryptography raises ValueError, UnsupportedAlgorithm...: hide them all
+        raise ConfigurationError(not_rsa) from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ConfigurationError(not_rsa)
+
+
+def _read_aws_secret(settings: Settings) -> str:
+    """The secret's string (or decoded binary) value; errors name the secret, never its value."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+    name = settings.aws_secret_name
+    try:
+        client = boto3.client(
+            "secretsmanager",
+            region_name=settings.aws_region,
+            endpoint_url=settings.aws_endpoint_url,
+        )
+        answer = client.get_secret_value(SecretId=name)
+    except NoRegionError:
+        raise ConfigurationError(
+            f"AWS_SECRET_NAME '{name}' is set but no AWS region is: set AWS_REGION."
+        ) from None
+    except NoCredentialsError:
+        raise ConfigurationError(
+            f"No AWS credentials are available to read the secret '{name}'."
+        ) from None
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "error")
+        if code == "ResourceNotFoundException":
+            message = f"The AWS secret '{name}' does not exist (region {settings.aws_region or 'default'})."
+        elif code in {"AccessDeniedException", "AccessDenied"}:
+            message = f"Access to the AWS secret '{name}' was denied: grant secretsmanager:GetSecretValue."
+        else:
+            message = f"Reading the AWS secret '{name}' failed ({code})."
+        raise ConfigurationError(message) from None
+    except BotoCoreError as exc:
+        raise ConfigurationError(
+            f"Reading the AWS secret '{name}' failed ({type(exc).__name__})."
+        ) from None
+    if answer.get("SecretString") is not None:
+        return str(answer["SecretString"])
+    binary = answer.get("SecretBinary")
+    if isinstance(binary, bytes | bytearray):
+        try:
+            return bytes(binary).decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    raise ConfigurationError(f"The AWS secret '{name}' has no text value.")
+
+
+def _pem_from_secret_value(raw: str, name: str) -> str:
+    """The PEM inside a secret that is either the PEM itself or a JSON object holding it."""
+    stripped = raw.strip()
+    if not stripped.startswith("{"):
+        return stripped
+    try:
+        parsed = json.loads(stripped)
+    except ValueError:
+        raise ConfigurationError(
+            f"The AWS secret '{name}' looks like JSON but does not parse."
+        ) from None
+    if isinstance(parsed, dict):
+        for key in SECRET_JSON_KEYS:
+            if isinstance(parsed.get(key), str):
+                return parsed[key]
+        for value in parsed.values():
+            if isinstance(value, str) and "PRIVATE KEY" in value:
+                return value
+    raise ConfigurationError(
+        f"The AWS secret '{name}' is JSON without a private key field "
+        f"(expected one of: {', '.join(SECRET_JSON_KEYS)})."
+    )
