@@ -1,0 +1,117 @@
+"""The Usage page in headless Chromium against gunicorn, on data whose figures we know by hand.
+
+The fixture is 40 days of usage-summary data (2025-01-01 .. 2025-02-09). Day i has 100
+suggestions; 25 acceptances on even i and 35 on odd i; 10 active users on even i, 12 on odd i;
+40 lines suggested and 10 accepted. So any run of 28 consecutive days has 14 even and 14 odd days.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import httpx
+import pytest
+
+from tests.support.app_server import run_gunicorn
+
+pytestmark = pytest.mark.browser
+FIRST = date(2025, 1, 1)
+DAYS = 40
+
+
+def usage_day(i: int) -> dict:
+    accepted = 25 if i % 2 == 0 else 35
+    return {
+        "day": (FIRST + timedelta(days=i)).isoformat(),
+        "total_suggestions_count": 100,
+        "total_acceptances_count": accepted,
+        "total_lines_suggested": 40,
+        "total_lines_accepted": 10,
+        "total_active_users": 10 if i % 2 == 0 else 12,
+        "total_chat_acceptances": 1,
+        "total_chat_turns": 3,
+        "total_active_chat_users": 2,
+        "breakdown": [
+            {"language": "python", "editor": "vscode", "suggestions_count": 60,
+             "acceptances_count": accepted - 5, "lines_suggested": 20, "lines_accepted": 5,
+             "active_users": 8},
+            {"language": "go", "editor": "jetbrains", "suggestions_count": 40,
+             "acceptances_count": 5, "lines_suggested": 20, "lines_accepted": 5, "active_users": 3},
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def known_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("usage-data")
+    (folder / "export.json").write_text(json.dumps([usage_day(i) for i in range(DAYS)]))
+    with run_gunicorn({"SAMPLE_DATA_DIR": str(folder)}) as running:
+        yield running
+
+
+def kpi(page, key: str) -> str:
+    return page.locator(f"#usage-kpi-{key}-value").inner_text().strip()
+
+
+def wait_for_kpi(page, key: str, expected: str) -> None:
+    page.wait_for_function(
+        "([id, want]) => { const e = document.getElementById(id); return e && e.innerText.trim() === want; }",
+        arg=[f"usage-kpi-{key}-value", expected],
+        timeout=20_000,
+    )
+
+
+def test_kpis_for_the_default_last_28_days(known_app, page):
+    page.goto(known_app.url + "/")
+    # Days 12..39: 14 even (25 acc, 10 users) and 14 odd (35 acc, 12 users).
+    wait_for_kpi(page, "acceptances", "840")  # 14*25 + 14*35
+    assert kpi(page, "suggestions") == "2,800"  # 28 * 100
+    assert kpi(page, "acceptance-rate") == "30.0%"  # 840 / 2800
+    assert kpi(page, "active-users") == "11.0"  # mean of 10 and 12, never their sum
+    assert kpi(page, "lines-accepted") == "280"  # 28 * 10
+    assert kpi(page, "line-acceptance-rate") == "25.0%"  # 280 / 1120
+    assert kpi(page, "chat-turns") == "84"  # 28 * 3
+    start = page.locator("#usage-dates input").first.input_value()
+    assert start.startswith("2025-01-13")  # FIRST + 12 days
+
+
+def test_changing_the_date_range_in_the_ui_changes_the_kpis(known_app, page):
+    page.goto(known_app.url + "/")
+    wait_for_kpi(page, "acceptances", "840")
+    start_input = page.locator("#usage-dates input").first
+    start_input.click()
+    start_input.fill("2025-02-05")
+    start_input.press("Enter")
+    page.keyboard.press("Escape")
+    # 2025-02-05 .. 2025-02-09 = days 35..39: odd 35, 37, 39 (35 each), even 36, 38 (25 each)
+    wait_for_kpi(page, "acceptances", "155")
+    assert kpi(page, "suggestions") == "500"
+    assert kpi(page, "acceptance-rate") == "31.0%"  # 155 / 500
+    assert kpi(page, "active-users") == "11.2"  # (12*3 + 10*2) / 5
+    page.wait_for_function("() => window.location.search.includes('start=2025-02-05')")
+
+
+def test_query_string_sets_the_view_and_bad_values_fall_back(known_app, page):
+    page.goto(known_app.url + "/?start=2025-01-01&end=2025-01-02&granularity=week")
+    wait_for_kpi(page, "acceptances", "60")  # days 0 and 1: 25 + 35
+    page.goto(known_app.url + "/?start=not-a-date&end=%00&granularity=fortnight&top=-3&x=1")
+    wait_for_kpi(page, "acceptances", "840")  # back to the default range
+
+
+def test_csv_download_holds_the_filtered_days(known_app, page):
+    page.goto(known_app.url + "/?start=2025-01-01&end=2025-01-03")
+    wait_for_kpi(page, "acceptances", "85")  # 25 + 35 + 25
+    with page.expect_download() as info:
+        page.locator("#usage-download-button").click()
+    text = info.value.path().read_text()
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("period,")
+    assert len(lines) == 4  # header + 3 days
+    assert [line.split(",")[0] for line in lines[1:]] == ["2025-01-01", "2025-01-02", "2025-01-03"]
+
+
+def test_health_and_readiness(known_app):
+    assert httpx.get(known_app.url + "/healthz").status_code == 200
+    ready = httpx.get(known_app.url + "/readyz")
+    assert ready.status_code == 200 and ready.json()["ready"] is True
