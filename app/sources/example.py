@@ -48,6 +48,13 @@ class ExampleSource:
                 self.loaded_at = datetime.now(UTC)
             return self._loaded
 
+    def preload(self, loaded: LoadedData) -> None:
+        """Use already-loaded data until the folder changes (benchmarks, embedding)."""
+        with self._lock:
+            self._loaded = loaded
+            self._signature = folder_signature(self.folder)
+            self.loaded_at = datetime.now(UTC)
+
     def readable(self) -> tuple[bool, str]:
         """Whether the folder can be read and holds usage data (for ``/readyz``)."""
         if not self.folder.is_dir():
