@@ -11,6 +11,8 @@ import flask
 
 from app.layout import shell
 from app.services import EXTENSION_KEY, Services
+from app.sources.history import EXTENSION_KEY as HISTORY_KEY
+from app.sources.history import HistorySource
 from app.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     settings = settings or Settings.from_env()
     server = flask.Flask("app")
     server.extensions[EXTENSION_KEY] = Services(settings)
+    server.extensions[HISTORY_KEY] = HistorySource(settings)
     add_health_routes(server)
     app = dash.Dash(
         __name__,

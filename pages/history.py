@@ -1,0 +1,237 @@
+"""History page: every archived day, across all three API generations, as one timeline.
+
+Reads the history store (S3 or a folder) written by the collector; the dashboard only reads.
+Filters live in the query string: ``?start=&end=&granularity=day|week|month|quarter``.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash.exceptions import PreventUpdate
+
+from app.analytics import usage as ua
+from app.components import chart_card, data_table, kpi_card, notice
+from app.figures import history as hf
+from app.figures.style import fmt_int, fmt_pct
+from app.model import DEFINITION_CHANGES
+from app.model.schema import GENERATION_LABELS
+from app.query import parse_choice, parse_date
+from app.sources.history import get_history_source
+
+dash.register_page(__name__, path="/history", name="History", title="Copilot history", order=2)
+
+GRANULARITIES = ("day", "week", "month", "quarter")
+KPIS = (
+    ("days", "Days archived"),
+    ("span", "Period covered"),
+    ("suggestions", "Suggestions"),
+    ("acceptances", "Acceptances"),
+    ("acceptance-rate", "Acceptance rate"),
+    ("lines-accepted", "Lines accepted"),
+)
+
+
+def _load():
+    view = get_history_source().load()
+    history = view.history
+    totals = history.usage.totals if history is not None else None
+    return view, history, totals
+
+
+def layout(start=None, end=None, granularity=None, **_ignored):
+    granularity = parse_choice(granularity, GRANULARITIES, "month")
+    try:
+        _, history, totals = _load()
+    except RuntimeError:  # no request context: Dash building its validation layout
+        history, totals = None, None
+    bounds = ua.data_bounds(totals) if totals is not None else None
+    chosen = None
+    if bounds:
+        first, last = bounds
+        chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
+    start_day, end_day = chosen if chosen else (None, None)
+    return html.Div(
+        [
+            html.H1("Copilot history", className="h3"),
+            html.P(
+                "Every day of Copilot data the organisation has archived, across the retired usage "
+                "API, the retired metrics API and today's usage-metrics reports. GitHub keeps report "
+                "data for about a year; this archive keeps it for good.",
+                className="text-muted",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col([
+                        dbc.Label("Date range", html_for="history-dates", className="small mb-1"),
+                        dcc.DatePickerRange(
+                            id="history-dates", start_date=start_day, end_date=end_day,
+                            min_date_allowed=bounds[0] if bounds else None,
+                            max_date_allowed=bounds[1] if bounds else None,
+                            display_format="YYYY-MM-DD", first_day_of_week=1, minimum_nights=0,
+                            clearable=False, updatemode="bothdates",
+                        ),
+                    ], xs=12, md="auto", className="mb-2"),
+                    dbc.Col([
+                        dbc.Label("Granularity", html_for="history-granularity", className="small mb-1"),
+                        dbc.RadioItems(
+                            id="history-granularity",
+                            options=[{"label": g.capitalize(), "value": g} for g in GRANULARITIES],
+                            value=granularity, inline=True,
+                        ),
+                    ], xs=12, md="auto", className="mb-2"),
+                    dbc.Col(
+                        dbc.Button("Download CSV", id="history-download-button", color="secondary",
+                                   outline=True, size="sm", className="mt-4"),
+                        xs=6, md="auto", className="mb-2",
+                    ),
+                    dcc.Download(id="history-download"),
+                    dcc.Store(id="history-url-sink"),
+                ],
+                className="align-items-end mb-2 g-3",
+            ),
+            html.Div(id="history-notices"),
+            dbc.Row([kpi_card(f"history-kpi-{key}", label) for key, label in KPIS]),
+            chart_card("history-suggestions-graph", "Suggestions, acceptances and acceptance rate"),
+            dbc.Row([
+                dbc.Col(chart_card("history-lines-graph", "Lines suggested and accepted"), lg=6),
+                dbc.Col(chart_card("history-people-graph", "Active users"), lg=6),
+            ]),
+            chart_card("history-seats-graph", "Seats over time"),
+        ]
+    )
+
+
+@callback(
+    *[Output(f"history-kpi-{key}-{part}", "children") for key, _ in KPIS for part in ("value", "note")],
+    Output("history-suggestions-graph", "figure"),
+    Output("history-suggestions-graph-summary", "children"),
+    Output("history-suggestions-graph-table", "children"),
+    Output("history-lines-graph", "figure"),
+    Output("history-lines-graph-table", "children"),
+    Output("history-people-graph", "figure"),
+    Output("history-people-graph-table", "children"),
+    Output("history-seats-graph", "figure"),
+    Output("history-seats-graph-summary", "children"),
+    Output("history-seats-graph-table", "children"),
+    Output("history-notices", "children"),
+    Input("history-dates", "start_date"),
+    Input("history-dates", "end_date"),
+    Input("history-granularity", "value"),
+)
+def update_history(start, end, granularity):
+    granularity = parse_choice(granularity, GRANULARITIES, "month")
+    view, history, totals = _load()
+    notices = []
+    if view.error:
+        notices.append(notice(view.error, "danger"))
+    if history is not None and history.problems:
+        notices.append(notice([
+            html.Strong(f"{len(history.problems)} stored object(s) could not be read; "
+                        "everything else is shown. "),
+            html.Details([html.Summary("Details"),
+                          html.Ul([html.Li(str(p)) for p in history.problems[:50]])]),
+        ], "warning"))
+    if history is None or totals is None or totals.empty:
+        if view.error is None:
+            notices.append(notice(
+                "No history stored yet. Run the collector (`python -m app.collect run`) or import "
+                "exported files (`python -m app.collect import FILE...`).", "info"))
+        seats = history.seats_over_time if history is not None else None
+        empty = hf.suggestions_figure(_empty(), [])
+        kpi_values = ["0", "", "—", "", "—", "", "—", "", "—", "", "—", ""]
+        seats_fig = hf.seats_figure(seats) if seats is not None else hf.seats_figure(_empty_seats())
+        return (*kpi_values, empty, "No history.", None, hf.lines_figure(_empty(), []), None,
+                hf.people_figure(_empty(), [], granularity), None, seats_fig, "", None, notices)
+
+    first, last = ua.data_bounds(totals)
+    chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
+    selected = ua.in_range(totals, *chosen)
+    rolled = ua.rollup(selected, granularity)
+    boundaries = ua.generation_boundaries(selected)
+    k = ua.kpis(selected)
+    gens = [g for g in ("usage", "metrics", "reports") if (selected["generation"] == g).any()]
+    kpi_values = [
+        fmt_int(len(selected)), f"of {len(totals):,} archived",
+        f"{chosen[0]:%b %Y} – {chosen[1]:%b %Y}", f"{len(gens)} API generation(s)",
+        fmt_int(k.suggestions), "", fmt_int(k.acceptances), "",
+        fmt_pct(k.acceptance_rate), "Σ accepted ÷ Σ suggested",
+        fmt_int(k.lines_accepted), fmt_pct(k.line_acceptance_rate) + " of lines suggested",
+    ]
+    header, rows = hf.history_table(rolled, granularity)
+    table = data_table(header, rows, "History per period")
+    seats = history.seats_over_time
+    if not seats.empty:
+        seats = seats.loc[(seats["day"] >= str(chosen[0])) & (seats["day"] <= str(chosen[1]))]
+    s_header, s_rows = hf.seats_table(seats)
+    seats_summary = (
+        f"{len(seats)} daily seat snapshots; latest: {fmt_int(seats['total_seats'].iloc[-1])} seats, "
+        f"{fmt_int(seats['active_seats'].iloc[-1])} active in the last 30 days."
+        if len(seats) else "No seat snapshots in this range."
+    )
+    for day, old, new in boundaries:
+        changes = DEFINITION_CHANGES.get((old, new), [])
+        notices.append(notice([
+            html.Strong(f"From {day:%d %b %Y}: {GENERATION_LABELS.get(new, new)} replace "
+                        f"{GENERATION_LABELS.get(old, old)}. "),
+            html.Ul([html.Li(c) for c in changes], className="mb-0") if changes else None,
+        ], "info"))
+    if history.location:
+        updated = f", snapshot rebuilt {history.updated_at:%Y-%m-%d %H:%M} UTC" if history.updated_at else ""
+        notices.append(html.P(f"History store: {history.location}{updated}.", className="small text-muted"))
+    return (
+        *kpi_values,
+        hf.suggestions_figure(rolled, boundaries),
+        f"{len(rolled)} {granularity} periods; weighted acceptance rate {fmt_pct(k.acceptance_rate)}.",
+        table,
+        hf.lines_figure(rolled, boundaries), table,
+        hf.people_figure(rolled, boundaries, granularity), table,
+        hf.seats_figure(seats), seats_summary, data_table(s_header, s_rows, "Seats over time"),
+        notices,
+    )
+
+
+def _empty():
+    from app.model.schema import empty_totals
+
+    return ua.rollup(empty_totals(), "day")
+
+
+def _empty_seats():
+    import pandas as pd
+
+    return pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "total_seats": [], "active_seats": []})
+
+
+@callback(
+    Output("history-download", "data"),
+    Input("history-download-button", "n_clicks"),
+    State("history-dates", "start_date"),
+    State("history-dates", "end_date"),
+    State("history-granularity", "value"),
+    prevent_initial_call=True,
+)
+def download_history(n_clicks, start, end, granularity):
+    if not n_clicks:
+        raise PreventUpdate
+    granularity = parse_choice(granularity, GRANULARITIES, "month")
+    _, history, totals = _load()
+    if totals is None or totals.empty:
+        raise PreventUpdate
+    first, last = ua.data_bounds(totals)
+    chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
+    rolled = ua.rollup(ua.in_range(totals, *chosen), granularity)
+    rolled = rolled.assign(period=rolled["period"].dt.strftime("%Y-%m-%d"))
+    name = f"copilot-history-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}-{granularity}.csv"
+    return dcc.send_data_frame(rolled.to_csv, name, index=False, float_format="%.6g")
+
+
+clientside_callback(
+    dash.ClientsideFunction(namespace="copilot", function_name="syncQuery"),
+    Output("history-url-sink", "data"),
+    Input("history-dates", "start_date"),
+    Input("history-dates", "end_date"),
+    Input("history-granularity", "value"),
+    State("history-url-sink", "id"),
+)
