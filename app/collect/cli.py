@@ -1,0 +1,114 @@
+"""``copilot-collect`` / ``python -m app.collect``: command line, logging and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.collect.backfill import DEFAULT_DAYS_BACK
+from app.collect.commands import import_files, rebuild_snapshot, run_collect
+from app.collect.outcome import ExitCode, Outcome
+from app.settings import Settings
+
+log = logging.getLogger("app.collect")
+
+EPILOG = """exit codes: 0 ok, 1 partial (some days/files failed; re-run later),
+2 configuration error, 3 GitHub unreachable or credentials refused, 4 storage failure"""
+
+
+def configure_logging(settings: Settings) -> None:
+    """The app-wide logging set-up when it exists, else plain or JSON lines on stderr."""
+    try:
+        from app import logging_setup  # type: ignore[attr-defined]
+    except ImportError:
+        logging_setup = None
+    configure = getattr(logging_setup, "configure", None) or getattr(
+        logging_setup, "configure_logging", None
+    )
+    if callable(configure):
+        try:
+            configure(settings)
+            return
+        except TypeError:
+            configure()
+            return
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s",
+                rename_fields={"levelname": "level", "asctime": "time"},
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level if settings.log_level in logging._nameToLevel else "INFO")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="copilot-collect",
+        description="Collect GitHub Copilot usage and seats into the long-term history store.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser(
+        "run", help="back-fill missing days, snapshot seats, rebuild (default)"
+    )
+    run.add_argument(
+        "--days-back",
+        type=int,
+        default=DEFAULT_DAYS_BACK,
+        help=f"how many days back from yesterday to fill (default {DEFAULT_DAYS_BACK})",
+    )
+    run.add_argument("--no-seats", action="store_true", help="skip the daily seat snapshot")
+    imp = commands.add_parser("import", help="import exported files (any API generation)")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    reb = commands.add_parser("rebuild", help="fold stored objects into the snapshot")
+    reb.add_argument("--full", action="store_true", help="recompute from every stored object")
+    return parser
+
+
+def execute(argv: Sequence[str] | None, settings: Settings) -> Outcome:
+    args = build_parser().parse_args(list(argv) if argv is not None else None)
+    command = args.command or "run"
+    if command == "import":
+        return import_files(settings, args.files)
+    if command == "rebuild":
+        return rebuild_snapshot(settings, full=args.full)
+    return run_collect(
+        settings,
+        days_back=getattr(args, "days_back", DEFAULT_DAYS_BACK),
+        seats=not getattr(args, "no_seats", False),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``copilot-collect``; returns the exit code (see ``EPILOG``)."""
+    settings = Settings.from_env()
+    configure_logging(settings)
+    try:
+        outcome = execute(argv, settings)
+    except Exception:  # the scheduler needs an exit code, and the log needs the reason
+        log.exception("The collector failed unexpectedly")
+        return int(ExitCode.PARTIAL)
+    level = logging.INFO if outcome.exit_code == ExitCode.OK else logging.ERROR
+    log.log(
+        level,
+        "%s finished: %s%s",
+        outcome.command,
+        outcome.exit_code.name.lower(),
+        f" ({outcome.message})" if outcome.message else "",
+        extra={"event": "finished", **outcome.as_dict()},
+    )
+    if sys.stdout.isatty():
+        print(json.dumps(outcome.as_dict(), indent=2))
+    return int(outcome.exit_code)

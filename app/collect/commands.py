@@ -1,0 +1,189 @@
+"""The collector's three commands as functions: ``run``, ``import`` and ``rebuild``.
+
+Each takes the one :class:`Settings` object, never raises for expected failures, and returns an
+:class:`Outcome` whose exit code the CLI, the Lambda handler and Cloud Foundry tasks share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from app.collect.backfill import (
+    DEFAULT_DAYS_BACK,
+    backfill_days,
+    daily_kind,
+    take_seats_snapshot,
+    window,
+)
+from app.collect.outcome import ExitCode, Outcome
+from app.settings import Settings
+from app.storage import (
+    HistoryStore,
+    StorageConfigurationError,
+    StorageError,
+    open_history_store,
+)
+
+log = logging.getLogger("app.collect")
+
+
+def _open_store(settings: Settings, outcome: Outcome) -> HistoryStore | None:
+    try:
+        return open_history_store(settings)
+    except StorageConfigurationError as exc:
+        outcome.fail(ExitCode.CONFIGURATION, str(exc))
+    except StorageError as exc:
+        outcome.fail(ExitCode.STORAGE, str(exc))
+    return None
+
+
+def _rebuild_into(store: HistoryStore, outcome: Outcome, *, full: bool = False) -> None:
+    result = store.rebuild(full=full)
+    outcome.count("snapshot_added", len(result.added))
+    outcome.count("snapshot_objects", result.included)
+    outcome.count("snapshot_unreadable", len(result.unreadable))
+    for key, reason in result.unreadable.items():
+        outcome.failures[key] = reason
+    if result.unreadable:
+        outcome.fail(
+            ExitCode.PARTIAL,
+            f"{len(result.unreadable)} stored object(s) are unreadable and were left out, "
+            f"first {next(iter(result.unreadable))}",
+        )
+    log.info(
+        "Snapshot %s: %d objects (%d new), %d unreadable",
+        "rebuilt" if result.written else "already up to date",
+        result.included,
+        len(result.added),
+        len(result.unreadable),
+        extra={"event": "snapshot", "written": result.written, "attempts": result.attempts},
+    )
+
+
+def run_collect(
+    settings: Settings,
+    *,
+    days_back: int = DEFAULT_DAYS_BACK,
+    until: dt.date | None = None,
+    seats: bool = True,
+    client_factory: Callable[[Settings], Any] | None = None,
+    interactive: bool | None = None,
+    on_written: Callable[[dt.date], None] | None = None,
+) -> Outcome:
+    """Back-fill missing days up to ``until`` (default yesterday, UTC), snapshot seats, rebuild."""
+    outcome = Outcome("run")
+    today = dt.datetime.now(dt.UTC).date()
+    until = until or today - dt.timedelta(days=1)
+    store = _open_store(settings, outcome)
+    if store is None:
+        return outcome
+    from app.github.client import GitHubClient
+    from app.github.errors import GitHubError
+    from app.secrets import ConfigurationError
+
+    try:
+        client = (client_factory or GitHubClient.from_settings)(settings)
+    except (ConfigurationError, GitHubError) as exc:
+        return outcome.fail(ExitCode.CONFIGURATION, str(exc))
+    try:
+        kind = daily_kind(client)
+        wanted = window(days_back, until)
+        have = store.stored_days(kind) | store.absent_days(kind)
+        missing = [day for day in wanted if day not in have]
+        outcome.count("days_in_window", len(wanted))
+        outcome.count("days_missing", len(missing))
+        log.info(
+            "%d of %d days of %s reports missing from %s",
+            len(missing),
+            len(wanted),
+            kind,
+            store.location,
+            extra={"event": "plan", "kind": kind, "missing": len(missing)},
+        )
+        backfill_days(
+            store,
+            client,
+            kind,
+            missing,
+            outcome,
+            today=today,
+            workers=getattr(client, "max_concurrency", settings.github_max_concurrency),
+            interactive=interactive,
+            on_written=on_written,
+        )
+        if seats and outcome.exit_code not in (ExitCode.CONFIGURATION, ExitCode.GITHUB):
+            take_seats_snapshot(store, client, today, outcome)
+        _rebuild_into(store, outcome)
+    except StorageError as exc:
+        outcome.fail(ExitCode.STORAGE, str(exc))
+    finally:
+        close = getattr(client, "close", None)
+        if callable(close):
+            close()
+    return outcome
+
+
+def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
+    """Store exported files of any generation verbatim, then fold them into the snapshot.
+
+    A file the model finds no usage data in is refused (and named), so junk never enters the
+    store; the same file imported twice is stored once (its key is its SHA-256).
+    """
+    from app.model import load_bytes
+
+    outcome = Outcome("import")
+    store = _open_store(settings, outcome)
+    if store is None:
+        return outcome
+    try:
+        for raw_path in paths:
+            path = Path(raw_path)
+            name = path.name
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                outcome.failures[str(path)] = f"cannot read: {exc.strerror or exc}"
+                outcome.count("files_failed")
+                continue
+            loaded = load_bytes(data, name)
+            if loaded.usage.empty:
+                reasons = "; ".join(str(p) for p in loaded.problems[:3]) or "no usage records"
+                outcome.failures[str(path)] = f"no usage data found ({reasons})"
+                outcome.count("files_failed")
+                log.warning("Not importing %s: no usage data found (%s)", name, reasons)
+                continue
+            key, created = store.write_import(data, name)
+            outcome.count("files_imported" if created else "files_already_stored")
+            log.info(
+                "%s %s as %s (%d days)",
+                "Imported" if created else "Already stored:",
+                name,
+                key,
+                len(loaded.usage.totals),
+                extra={"event": "import", "key": key, "created": created},
+            )
+        if outcome.counts.get("files_failed"):
+            outcome.fail(
+                ExitCode.PARTIAL, f"{outcome.counts['files_failed']} file(s) could not be imported"
+            )
+        _rebuild_into(store, outcome)
+    except StorageError as exc:
+        outcome.fail(ExitCode.STORAGE, str(exc))
+    return outcome
+
+
+def rebuild_snapshot(settings: Settings, *, full: bool = False) -> Outcome:
+    """Fold stored objects into the snapshot (``full``: recompute it from every object)."""
+    outcome = Outcome("rebuild")
+    store = _open_store(settings, outcome)
+    if store is None:
+        return outcome
+    try:
+        _rebuild_into(store, outcome, full=full)
+    except StorageError as exc:
+        outcome.fail(ExitCode.STORAGE, str(exc))
+    return outcome

@@ -1,0 +1,101 @@
+"""Long-term history of Copilot usage and seats, in S3 or a local folder.
+
+Public API::
+
+    from app.storage import open_history_store, History, HistoryStore, StorageError
+    store = open_history_store(settings)     # cached per process and configuration
+    history = store.load_history()           # one GET when cold, cached by ETag when warm
+
+See docs/history-store.md for the layout and its guarantees.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from app.settings import PROJECT_ROOT, Settings
+from app.storage.files import FileObjectStore
+from app.storage.history import History, HistoryStore, RebuildResult
+from app.storage.objects import (
+    CorruptObject,
+    ObjectNotFound,
+    ObjectStore,
+    PreconditionFailed,
+    StorageConfigurationError,
+    StorageError,
+)
+from app.storage.seats import SEATS_OVER_TIME_COLUMNS
+
+__all__ = [
+    "SEATS_OVER_TIME_COLUMNS",
+    "CorruptObject",
+    "History",
+    "HistoryStore",
+    "ObjectNotFound",
+    "ObjectStore",
+    "PreconditionFailed",
+    "RebuildResult",
+    "StorageConfigurationError",
+    "StorageError",
+    "open_history_store",
+    "open_object_store",
+]
+
+_stores: dict[tuple, HistoryStore] = {}
+_stores_lock = threading.Lock()
+
+
+def _file_root(url: str) -> Path:
+    parsed = urlparse(url)
+    # file://./var/history (relative, the default) and file:///abs/path are both accepted.
+    raw = unquote((parsed.netloc or "") + (parsed.path or ""))
+    if not raw:
+        raise StorageConfigurationError(f"HISTORY_STORE {url!r} names no folder")
+    path = Path(raw)
+    return path if path.is_absolute() else (Path.cwd() / path)
+
+
+def open_object_store(settings: Settings) -> ObjectStore:
+    """The raw object store ``settings.history_store`` names (``file://PATH`` or ``s3://b/p``)."""
+    url = (settings.history_store or "").strip()
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme == "file":
+        return FileObjectStore(_file_root(url))
+    if scheme == "s3":
+        from app.storage.s3 import S3ObjectStore, make_s3_client
+
+        parsed = urlparse(url)
+        bucket = parsed.netloc
+        if not bucket:
+            raise StorageConfigurationError(
+                f"HISTORY_STORE {url!r} names no bucket (s3://bucket/prefix)"
+            )
+        return S3ObjectStore(make_s3_client(settings), bucket, parsed.path.strip("/"))
+    if not scheme and url:
+        return FileObjectStore(Path(url) if Path(url).is_absolute() else PROJECT_ROOT / url)
+    raise StorageConfigurationError(
+        f"HISTORY_STORE must be file://PATH or s3://bucket/prefix, not {url!r}"
+    )
+
+
+def open_history_store(settings: Settings, *, cache_ttl: float = 30.0) -> HistoryStore:
+    """The history store for ``settings``, shared per process (so its cache and S3 client are).
+
+    Raises :class:`StorageConfigurationError` for an unusable ``HISTORY_STORE``.
+    """
+    identity = (
+        settings.history_store,
+        settings.aws_endpoint_url,
+        settings.aws_region,
+        settings.s3_binding,
+        str(Path.cwd()) if settings.history_store.startswith("file://.") else "",
+        cache_ttl,
+    )
+    with _stores_lock:
+        store = _stores.get(identity)
+        if store is None:
+            store = HistoryStore(open_object_store(settings), cache_ttl=cache_ttl)
+            _stores[identity] = store
+        return store

@@ -1,0 +1,385 @@
+"""The history store: immutable day objects plus one compacted snapshot (docs/history-store.md).
+
+Readers (the dashboard) call :meth:`HistoryStore.load_history`: one GET of the snapshot on a cold
+start, then nothing for ``cache_ttl`` seconds, then a conditional GET (304 when unchanged).
+The collector writes day objects with :meth:`write_day` / :meth:`write_seats` /
+:meth:`write_import` (create-only, so re-runs and racing collectors are harmless) and then calls
+:meth:`rebuild`, which folds new objects into the snapshot with a compare-and-swap and retries
+after merging when another collector got there first.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from app.model.schema import LoadProblem, UsageData, empty_usage
+from app.storage import layout
+from app.storage.codec import decode_document, encode_document
+from app.storage.objects import (
+    CorruptObject,
+    ObjectNotFound,
+    ObjectStore,
+    PreconditionFailed,
+    StorageError,
+)
+from app.storage.parts import decode_part
+from app.storage.seats import SEATS_OVER_TIME_COLUMNS, slim_seats
+from app.storage.snapshot import (
+    KEY,
+    ObjectPart,
+    Snapshot,
+    from_document,
+    merge,
+    to_document,
+    usage_parts,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the History page shows, as loaded from the snapshot."""
+
+    usage: UsageData  # every day once, newest generation wins (app.model.combine)
+    seats_over_time: pd.DataFrame  # SEATS_OVER_TIME_COLUMNS, one row per day with a seat snapshot
+    problems: tuple[LoadProblem, ...] = ()  # unreadable objects (named by key) and load problems
+    snapshot_etag: str | None = None  # None when there is no snapshot yet
+    updated_at: dt.datetime | None = None  # when the snapshot was last rebuilt (UTC)
+    location: str = ""  # e.g. s3://bucket/prefix (never credentials)
+    source_objects: int = 0  # how many stored objects the snapshot includes
+
+    @property
+    def empty(self) -> bool:
+        return self.usage.empty and self.seats_over_time.empty
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    """What a rebuild did: keys added to the snapshot, keys that could not be read, retries."""
+
+    added: tuple[str, ...] = ()
+    unreadable: dict[str, str] = field(default_factory=dict)
+    written: bool = False
+    attempts: int = 0
+    etag: str | None = None
+    included: int = 0
+
+
+def _combine(parts: list[UsageData]) -> UsageData:
+    from app.model import combine
+
+    return combine(parts)
+
+
+def _empty_seats() -> pd.DataFrame:
+    from app.storage.seats import empty_seats_over_time
+
+    return empty_seats_over_time()
+
+
+def _history_from_snapshot(snapshot: Snapshot, etag: str | None, location: str) -> History:
+    usage = _combine(usage_parts(snapshot))
+    seats = snapshot.frames["seats"].drop(columns=[KEY]).sort_values("day").reset_index(drop=True)
+    seats = seats[list(SEATS_OVER_TIME_COLUMNS)]
+    problems = snapshot.problems() + tuple(
+        p for p in usage.problems if p not in snapshot.problems()
+    )
+    return History(
+        usage=usage,
+        seats_over_time=seats,
+        problems=problems,
+        snapshot_etag=etag,
+        updated_at=snapshot.built_at,
+        location=location,
+        source_objects=len(snapshot.manifest),
+    )
+
+
+class HistoryStore:
+    """Layout, snapshot and cache on top of an :class:`ObjectStore` (S3 or a folder)."""
+
+    def __init__(
+        self,
+        objects: ObjectStore,
+        *,
+        cache_ttl: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        workers: int = 8,
+    ) -> None:
+        self.objects = objects
+        self.location = objects.location
+        self.cache_ttl = cache_ttl
+        self.workers = workers
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._cached: History | None = None
+        self._checked_at = float("-inf")
+
+    # -- reading (dashboard) ---------------------------------------------------------------------
+    def load_history(self) -> History:
+        """The stored history; cached per process by ETag (re-checked after ``cache_ttl`` s).
+
+        Never raises for bad content: an unreadable snapshot gives an empty History whose
+        ``problems`` name the object. Raises :class:`StorageError` when the store is unreachable
+        and nothing was cached yet (with a cache, the cached copy is returned and the error logged).
+        """
+        with self._lock:
+            cached = self._cached
+            if cached is not None and self._clock() - self._checked_at < self.cache_ttl:
+                return cached
+        try:
+            stored = self.objects.get(
+                layout.SNAPSHOT_KEY, if_none_match=cached.snapshot_etag if cached else None
+            )
+        except ObjectNotFound:
+            history = History(empty_usage(), _empty_seats(), location=self.location)
+            return self._remember(history)
+        except StorageError as exc:
+            if cached is None:
+                raise
+            log.warning("history store unreachable, showing the cached history: %s", exc)
+            return cached
+        if stored is None:  # 304: unchanged
+            assert cached is not None
+            return self._remember(cached)
+        try:
+            snapshot = self._decode_snapshot(stored.data)
+        except CorruptObject as exc:
+            log.error("%s", exc)
+            problem = LoadProblem(
+                exc.key, None, f"{exc.reason}; run `copilot-collect rebuild` to recreate it"
+            )
+            history = History(
+                empty_usage(), _empty_seats(), (problem,), stored.etag, None, self.location
+            )
+            return self._remember(history)
+        return self._remember(_history_from_snapshot(snapshot, stored.etag, self.location))
+
+    def _remember(self, history: History) -> History:
+        with self._lock:
+            self._cached = history
+            self._checked_at = self._clock()
+        return history
+
+    def invalidate(self) -> None:
+        """Forget the cached history (the next load re-reads the snapshot)."""
+        with self._lock:
+            self._cached = None
+            self._checked_at = float("-inf")
+
+    @staticmethod
+    def _decode_snapshot(data: bytes) -> Snapshot:
+        document = decode_document(layout.SNAPSHOT_KEY, data, "snapshot")
+        try:
+            return from_document(document)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise CorruptObject(
+                layout.SNAPSHOT_KEY, f"malformed snapshot ({type(exc).__name__}: {exc})"
+            ) from None
+
+    # -- inventory (collector) -------------------------------------------------------------------
+    def stored_days(self, kind: str) -> set[dt.date]:
+        """Days that have a stored report of ``kind``."""
+        return self._days(layout.DAYS_PREFIX, kind)
+
+    def absent_days(self, kind: str) -> set[dt.date]:
+        """Days GitHub answered 204 for (recorded once the day was settled)."""
+        return self._days(layout.ABSENT_PREFIX, kind)
+
+    def _days(self, prefix: str, kind: str) -> set[dt.date]:
+        days: set[dt.date] = set()
+        for key in self.objects.list_keys(f"{prefix}{kind}/"):
+            parsed = layout.parse_key(key)
+            if parsed is not None and parsed.day is not None and parsed.kind == kind:
+                days.add(parsed.day)
+        return days
+
+    def seat_days(self) -> set[dt.date]:
+        days = set()
+        for key in self.objects.list_keys(layout.SEATS_PREFIX):
+            parsed = layout.parse_key(key)
+            if parsed is not None and parsed.day is not None:
+                days.add(parsed.day)
+        return days
+
+    # -- writing (collector) ---------------------------------------------------------------------
+    def write_day(
+        self,
+        kind: str,
+        day: dt.date,
+        documents: Iterable[tuple[str, Any]],
+        fetched_at: dt.datetime | None = None,
+    ) -> bool:
+        """Store one day's downloaded report files; ``False`` if that day was already stored."""
+        body = {
+            "type": "day-report",
+            "kind": kind,
+            "day": day.isoformat(),
+            "fetched_at": (fetched_at or dt.datetime.now(dt.UTC)).isoformat(),
+            "documents": [{"source": str(source), "data": data} for source, data in documents],
+        }
+        return self.objects.put_new(layout.day_key(kind, day), encode_document(body))
+
+    def write_absent(self, kind: str, day: dt.date, checked_at: dt.datetime | None = None) -> bool:
+        """Remember that GitHub has no ``kind`` report for ``day`` (a settled day)."""
+        body = {
+            "type": "absent",
+            "kind": kind,
+            "day": day.isoformat(),
+            "checked_at": (checked_at or dt.datetime.now(dt.UTC)).isoformat(),
+        }
+        return self.objects.put_new(layout.absent_key(kind, day), encode_document(body))
+
+    def write_seats(
+        self,
+        day: dt.date,
+        seats: Any,
+        total_seats: int | None,
+        taken_at: dt.datetime | None = None,
+    ) -> bool:
+        """Store the day's seat snapshot; ``False`` if one was already stored for ``day``."""
+        body = {
+            "type": "seats",
+            "day": day.isoformat(),
+            "taken_at": (taken_at or dt.datetime.now(dt.UTC)).isoformat(),
+            "total_seats": total_seats,
+            "seats": slim_seats(seats),
+        }
+        return self.objects.put_new(layout.seats_key(day), encode_document(body))
+
+    def write_import(self, data: bytes, source: str) -> tuple[str, bool]:
+        """Store an imported file verbatim under its SHA-256; ``(key, created)``."""
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            content, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            content, encoding = base64.b64encode(data).decode("ascii"), "base64"
+        body = {
+            "type": "import",
+            "source": source,
+            "sha256": digest,
+            "size": len(data),
+            "imported_at": dt.datetime.now(dt.UTC).isoformat(),
+            "encoding": encoding,
+            "content": content,
+        }
+        key = layout.import_key(digest)
+        return key, self.objects.put_new(key, encode_document(body))
+
+    # -- snapshot --------------------------------------------------------------------------------
+    def read_snapshot(self) -> tuple[Snapshot, str | None]:
+        """The current snapshot and its ETag; an empty one (and its ETag) if missing or corrupt."""
+        snapshot, etag, _healthy = self._read_snapshot_for_rebuild()
+        return snapshot, etag
+
+    def _read_snapshot_for_rebuild(self) -> tuple[Snapshot, str | None, bool]:
+        try:
+            stored = self.objects.get(layout.SNAPSHOT_KEY)
+        except ObjectNotFound:
+            return Snapshot.empty(), None, True
+        assert stored is not None
+        try:
+            return self._decode_snapshot(stored.data), stored.etag, True
+        except CorruptObject as exc:
+            log.error("%s; rebuilding it from the stored objects", exc)
+            return Snapshot.empty(), stored.etag, False
+
+    def source_keys(self) -> list[str]:
+        """Every stored object the snapshot can include (days, seats, imports)."""
+        keys: list[str] = []
+        for prefix in layout.SOURCE_PREFIXES:
+            keys.extend(k for k in self.objects.list_keys(prefix) if layout.parse_key(k))
+        return keys
+
+    def _load_parts(
+        self, keys: list[str], cache: dict[str, ObjectPart], unreadable: dict[str, str]
+    ) -> None:
+        wanted = [k for k in keys if k not in cache and k not in unreadable]
+
+        def load(key: str) -> tuple[str, ObjectPart | None, str | None]:
+            try:
+                stored = self.objects.get(key)
+                assert stored is not None
+                return key, decode_part(key, stored.data), None
+            except CorruptObject as exc:
+                return key, None, exc.reason
+            except ObjectNotFound:
+                return key, None, "listed but gone when read"
+            except StorageError:
+                raise
+            except Exception as exc:  # a loader bug must not stop the other days
+                log.exception("could not load history object %s", key)
+                return key, None, f"could not be loaded ({type(exc).__name__}: {exc})"
+
+        if not wanted:
+            return
+        with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
+            for key, part, reason in pool.map(load, wanted):
+                if part is not None:
+                    cache[key] = part
+                else:
+                    log.error("history object %r is unreadable: %s", key, reason)
+                    unreadable[key] = str(reason)
+
+    def rebuild(self, *, full: bool = False, max_attempts: int = 10) -> RebuildResult:
+        """Fold every stored object missing from the snapshot into it (``full``: start afresh).
+
+        Safe to run concurrently: the snapshot is replaced only if it still has the ETag read;
+        otherwise the newer snapshot is re-read, merged with what we loaded, and written again.
+        """
+        keys = self.source_keys()
+        cache: dict[str, ObjectPart] = {}
+        unreadable: dict[str, str] = {}
+        for attempt in range(1, max_attempts + 1):
+            snapshot, etag, healthy = self._read_snapshot_for_rebuild()
+            base = Snapshot.empty() if full and attempt == 1 else snapshot
+            missing = [k for k in keys if k not in base.manifest]
+            self._load_parts(missing, cache, unreadable)
+            parts = [cache[k] for k in missing if k in cache]
+            new_unreadable = {k: unreadable[k] for k in missing if k in unreadable}
+            unchanged = not parts and new_unreadable == base.unreadable
+            if unchanged and healthy and etag is not None and not full:
+                return RebuildResult(
+                    unreadable=new_unreadable,
+                    attempts=attempt,
+                    etag=etag,
+                    included=len(base.manifest),
+                )
+            merged = merge(
+                Snapshot(base.frames, base.manifest, {}, base.built_at), parts, new_unreadable
+            )
+            try:
+                new_etag = self.objects.put_replace(
+                    layout.SNAPSHOT_KEY, encode_document(to_document(merged)), etag
+                )
+            except PreconditionFailed:
+                delay = min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.0)
+                log.info("snapshot changed while rebuilding; merging and retrying in %.2fs", delay)
+                time.sleep(delay)
+                continue
+            self.invalidate()
+            return RebuildResult(
+                added=tuple(p.key for p in parts),
+                unreadable=new_unreadable,
+                written=True,
+                attempts=attempt,
+                etag=new_etag,
+                included=len(merged.manifest),
+            )
+        raise StorageError(
+            f"could not update {layout.SNAPSHOT_KEY} in {self.location} after {max_attempts} "
+            "attempts: other collectors kept replacing it; run `copilot-collect rebuild` again"
+        )

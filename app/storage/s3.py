@@ -1,0 +1,158 @@
+"""The history store's S3 back end (boto3), including S3-compatible endpoints such as moto.
+
+Credentials come from the Cloud Foundry ``aws-s3-bucket`` binding when there is one (boto3 does
+not read ``VCAP_SERVICES`` itself), otherwise from boto3's default chain (environment, shared
+config, ECS/Lambda role, instance profile). The endpoint comes from ``AWS_ENDPOINT_URL``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from app.settings import Settings
+from app.storage.objects import (
+    ObjectNotFound,
+    PreconditionFailed,
+    StorageConfigurationError,
+    StorageError,
+    StoredObject,
+)
+
+_NOT_FOUND = {"NoSuchKey", "404", "NotFound"}
+_PRECONDITION = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409"}
+_NO_BUCKET = {"NoSuchBucket"}
+_ACCESS = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403", "ExpiredToken"}
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _status(exc: ClientError) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+
+
+def make_s3_client(settings: Settings, max_connections: int = 20) -> Any:
+    """A boto3 S3 client configured from settings (binding credentials, endpoint, region)."""
+    binding = settings.s3_binding
+    region = (binding.region if binding else None) or settings.aws_region
+    kwargs: dict[str, Any] = {
+        "region_name": region,
+        "endpoint_url": settings.aws_endpoint_url,
+        "config": Config(
+            retries={"max_attempts": 4, "mode": "standard"},
+            connect_timeout=5,
+            read_timeout=30,
+            max_pool_connections=max_connections,
+        ),
+    }
+    if binding and binding.access_key_id and binding.secret_access_key:
+        kwargs["aws_access_key_id"] = binding.access_key_id.reveal()
+        kwargs["aws_secret_access_key"] = binding.secret_access_key.reveal()
+    session = boto3.session.Session()
+    return session.client("s3", **kwargs)
+
+
+class S3ObjectStore:
+    """Objects under ``s3://bucket/prefix/``; conditional writes use If-None-Match / If-Match."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        if not bucket:
+            raise StorageConfigurationError("the S3 history store needs a bucket name")
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.location = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _fail(self, action: str, key: str, exc: Exception) -> StorageError:
+        if isinstance(exc, ClientError):
+            code = _code(exc)
+            if code in _NO_BUCKET:
+                return StorageConfigurationError(f"S3 bucket {self.bucket!r} does not exist")
+            if code in _ACCESS or _status(exc) == 403:
+                return StorageError(
+                    f"S3 refused to {action} {key!r} in {self.location}: access denied ({code}); "
+                    "check the bucket policy and credentials"
+                )
+            return StorageError(f"S3 could not {action} {key!r} in {self.location}: {code}")
+        return StorageError(
+            f"S3 could not {action} {key!r} in {self.location}: {type(exc).__name__}: {exc}"
+        )
+
+    def get(self, key: str, if_none_match: str | None = None) -> StoredObject | None:
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": self._key(key)}
+        if if_none_match:
+            kwargs["IfNoneMatch"] = if_none_match
+        try:
+            response = self.client.get_object(**kwargs)
+            data = response["Body"].read()
+        except ClientError as exc:
+            if _status(exc) == 304 or _code(exc) in {"304", "NotModified"}:
+                return None
+            if _code(exc) in _NOT_FOUND:
+                raise ObjectNotFound(key) from None
+            raise self._fail("read", key, exc) from None
+        except BotoCoreError as exc:
+            raise self._fail("read", key, exc) from None
+        return StoredObject(key=key, data=data, etag=str(response.get("ETag", "")))
+
+    def put_new(self, key: str, data: bytes) -> bool:
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(key), Body=data, IfNoneMatch="*"
+            )
+        except ClientError as exc:
+            if _code(exc) in _PRECONDITION or _status(exc) in {409, 412}:
+                return False
+            raise self._fail("write", key, exc) from None
+        except BotoCoreError as exc:
+            raise self._fail("write", key, exc) from None
+        return True
+
+    def put_replace(self, key: str, data: bytes, etag: str | None) -> str:
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": self._key(key), "Body": data}
+        if etag:
+            kwargs["IfMatch"] = etag
+        else:
+            kwargs["IfNoneMatch"] = "*"
+        try:
+            response = self.client.put_object(**kwargs)
+        except ClientError as exc:
+            code = _code(exc)
+            # If-Match on a key that has gone answers 404: the precondition did not hold either.
+            if code in _PRECONDITION or _status(exc) in {409, 412} or (etag and code in _NOT_FOUND):
+                raise PreconditionFailed(key, code) from None
+            raise self._fail("write", key, exc) from None
+        except BotoCoreError as exc:
+            raise self._fail("write", key, exc) from None
+        return str(response.get("ETag", ""))
+
+    def list_keys(self, prefix: str) -> list[str]:
+        full = self._key(prefix)
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        keys: list[str] = []
+        try:
+            paginator = self.client.get_paginator("list_objects_v2")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=full):
+                keys.extend(item["Key"][strip:] for item in page.get("Contents", []))
+        except (ClientError, BotoCoreError) as exc:
+            raise self._fail("list", prefix, exc) from None
+        return sorted(keys)
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if _code(exc) in _NOT_FOUND or _status(exc) == 404:
+                return False
+            raise self._fail("check", key, exc) from None
+        except BotoCoreError as exc:
+            raise self._fail("check", key, exc) from None
+        return True
