@@ -135,6 +135,9 @@ class UsageData:
     breakdown: pd.DataFrame  # BREAKDOWN_COLUMNS
     users: pd.DataFrame  # USER_COLUMNS
     problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
+    # Days (midnight Timestamps) whose "reports" totals were derived from per-user records because
+    # no organisation/enterprise record covered them; an organisation record always beats these.
+    user_derived_days: frozenset[pd.Timestamp] = field(default_factory=frozenset)
 
     @property
     def empty(self) -> bool:
