@@ -47,16 +47,13 @@ def decode_part(key: str, data: bytes) -> ObjectPart:
         if parsed.area == "days":
             document = decode_document(key, data, "day-report")
             documents = [(str(d["source"]), d["data"]) for d in document["documents"]]
-            usage = _usage_from_documents(documents)
-            return ObjectPart(key, usage=usage, problems=tuple(usage.problems))
+            loaded = _usage_from_documents(documents)
+            return ObjectPart(key, usage=loaded.usage, problems=_problems(loaded))
         if parsed.area == "imports":
             document = decode_document(key, data, "import")
             source = str(document.get("source") or key)
             loaded = _load_bytes(import_content(document), source)
-            problems = tuple(loaded.problems) + tuple(
-                p for p in loaded.usage.problems if p not in tuple(loaded.problems)
-            )
-            return ObjectPart(key, usage=loaded.usage, problems=problems)
+            return ObjectPart(key, usage=loaded.usage, problems=_problems(loaded))
         if parsed.area == "seats":
             document = decode_document(key, data, "seats")
             row = seat_counts(
@@ -71,6 +68,13 @@ def decode_part(key: str, data: bytes) -> ObjectPart:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CorruptObject(key, f"unexpected content ({type(exc).__name__}: {exc})") from None
     raise CorruptObject(key, f"objects under {parsed.area}/ are not snapshot sources")
+
+
+def _problems(loaded: Any) -> tuple[LoadProblem, ...]:
+    seen: dict[LoadProblem, None] = {}
+    for problem in (*loaded.problems, *loaded.usage.problems):
+        seen.setdefault(problem, None)
+    return tuple(seen)
 
 
 def problem_for(exc: CorruptObject) -> LoadProblem:

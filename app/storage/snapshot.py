@@ -31,6 +31,7 @@ from app.storage.layout import source_priority
 from app.storage.seats import empty_seats_over_time, seats_frame
 
 KEY = "_key"  # column naming the object each row came from
+DERIVED = "_derived"  # totals column: the row was derived from per-user records
 USAGE_FRAMES = ("totals", "breakdown", "users")
 
 
@@ -49,6 +50,8 @@ def _empty(name: str) -> pd.DataFrame:
     }[name]
     frame = factory()
     frame[KEY] = pd.Series(dtype="object")
+    if name == "totals":
+        frame[DERIVED] = pd.Series(dtype="bool")
     return frame
 
 
@@ -95,24 +98,69 @@ def _problem_dicts(problems: Iterable[LoadProblem]) -> list[dict[str, Any]]:
     return [{"source": p.source, "record": p.record, "message": p.message} for p in problems]
 
 
-def _group_columns(frame: pd.DataFrame) -> list[str]:
-    return ["day", "generation"] if "generation" in frame.columns else ["day"]
+def _priorities(*frames: pd.DataFrame) -> dict[str, int]:
+    keys = set()
+    for frame in frames:
+        keys.update(frame[KEY].dropna().astype(str).unique().tolist())
+    return {key: rank for rank, key in enumerate(sorted(keys, key=source_priority))}
 
 
-def dedupe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep, for each (day, generation), only the rows of the highest-priority source object."""
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    groups = _group_columns(frame)
+def _has_rivals(frame: pd.DataFrame, groups: list[str]) -> bool:
     candidates = frame[[*groups, KEY]].drop_duplicates()
-    if len(candidates) == len(candidates.drop_duplicates(subset=groups)):
-        return frame.reset_index(drop=True)  # no (day, generation) has two sources
-    ranked = candidates.assign(
-        _rank=candidates[KEY].map(lambda key: source_priority(str(key)))
-    ).sort_values("_rank", kind="stable")
-    winners = ranked.drop_duplicates(subset=groups, keep="last")[[*groups, KEY]]
-    kept = frame.merge(winners, on=[*groups, KEY], how="inner")
-    return kept.reset_index(drop=True)
+    return len(candidates) != len(candidates.drop_duplicates(subset=groups))
+
+
+def dedupe_totals(totals: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """One totals row per (day, generation): a real row beats one derived from per-user records
+    (as in ``app.model.combine``), then the higher-priority source object."""
+    groups = ["day", "generation"]
+    if totals.empty or not _has_rivals(totals, groups):
+        return totals.reset_index(drop=True)
+    ranked = totals.assign(
+        _real=~totals[DERIVED].fillna(False).astype(bool), _prio=totals[KEY].map(order)
+    ).sort_values(["_real", "_prio"], kind="stable")
+    kept = ranked.drop_duplicates(subset=groups, keep="last")
+    return kept.drop(columns=["_real", "_prio"]).reset_index(drop=True)
+
+
+def dedupe_breakdown(
+    breakdown: pd.DataFrame, totals: pd.DataFrame, order: dict[str, int]
+) -> pd.DataFrame:
+    """Breakdown rows of (day, generation) only from the object whose totals row won it, so
+    totals and breakdown describe the same data; the higher-priority object otherwise."""
+    groups = ["day", "generation"]
+    if breakdown.empty or not _has_rivals(breakdown, groups):
+        return breakdown.reset_index(drop=True)
+    ids = breakdown[groups].astype({"generation": object})
+    candidates = ids.assign(**{KEY: breakdown[KEY].astype(object)}).drop_duplicates()
+    winners = totals[[*groups, KEY]].astype({"generation": object, KEY: object})
+    winners = winners.rename(columns={KEY: "_winner"})
+    candidates = candidates.merge(winners, on=groups, how="left")
+    candidates["_won"] = candidates[KEY] == candidates["_winner"]
+    candidates["_prio"] = candidates[KEY].map(order)
+    chosen = candidates.sort_values(["_won", "_prio"], kind="stable").drop_duplicates(
+        subset=groups, keep="last"
+    )
+    chosen_ids = set(zip(chosen["day"], chosen["generation"], chosen[KEY], strict=True))
+    row_ids = zip(ids["day"], ids["generation"], breakdown[KEY].astype(object), strict=True)
+    mask = [row in chosen_ids for row in row_ids]
+    return breakdown[mask].reset_index(drop=True)
+
+
+def dedupe_users(users: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """One row per (day, login), from the higher-priority source object."""
+    if users.empty or not _has_rivals(users, ["day"]):
+        return users.reset_index(drop=True)
+    ranked = users.assign(_prio=users[KEY].map(order)).sort_values("_prio", kind="stable")
+    kept = ranked.drop_duplicates(subset=["day", "login"], keep="last")
+    return kept.drop(columns=["_prio"]).reset_index(drop=True)
+
+
+def dedupe_seats(seats: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    if seats.empty or not _has_rivals(seats, ["day"]):
+        return seats.reset_index(drop=True)
+    ranked = seats.assign(_prio=seats[KEY].map(order)).sort_values("_prio", kind="stable")
+    return ranked.drop_duplicates(subset=["day"], keep="last").drop(columns=["_prio"])
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -123,8 +171,10 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     merged = pd.concat(frames, ignore_index=True)
     for name, dtype in dtypes.items():
         if name in merged.columns and merged[name].dtype != dtype:
+            # A categorical's categories differ between pieces: keep the union.
+            target = "category" if isinstance(dtype, pd.CategoricalDtype) else dtype
             with contextlib.suppress(TypeError, ValueError):
-                merged[name] = merged[name].astype(dtype)
+                merged[name] = merged[name].astype(target)
     return merged
 
 
@@ -153,18 +203,27 @@ def merge(
         if part.usage is not None:
             for name in USAGE_FRAMES:
                 frame = getattr(part.usage, name)
-                if frame is not None and not frame.empty:
-                    collected[name].append(_with_key(frame, part.key))
+                if frame is None or frame.empty:
+                    continue
+                frame = _with_key(frame, part.key)
+                if name == "totals":
+                    derived = part.usage.user_derived_days
+                    frame[DERIVED] = frame["day"].isin(list(derived)) if derived else False
+                collected[name].append(frame)
         if part.seats_row is not None:
             seat_rows.append({**part.seats_row, KEY: part.key})
     if seat_rows:
         collected["seats"].append(seats_frame(seat_rows))
-    frames = {}
-    for name, pieces in collected.items():
-        frame = _concat(pieces)
-        if len(pieces) > 1:
-            frame = _sort(dedupe(frame))
-        frames[name] = frame
+    frames = {name: _concat(pieces) for name, pieces in collected.items()}
+    if any(len(pieces) > 1 for pieces in collected.values()):
+        order = _priorities(*frames.values())
+        totals = dedupe_totals(frames["totals"], order)
+        frames = {
+            "totals": _sort(totals),
+            "breakdown": _sort(dedupe_breakdown(frames["breakdown"], totals, order)),
+            "users": _sort(dedupe_users(frames["users"], order)),
+            "seats": _sort(dedupe_seats(frames["seats"], order)),
+        }
     still_unreadable = {
         key: reason
         for key, reason in {**snapshot.unreadable, **(unreadable or {})}.items()
@@ -199,6 +258,8 @@ def from_document(document: Mapping[str, Any]) -> Snapshot:
         frames[name] = decode_frame(spec) if spec else _empty(name)
         if KEY not in frames[name].columns:
             frames[name][KEY] = pd.Series(dtype="object")
+        if name == "totals" and DERIVED not in frames[name].columns:
+            frames[name][DERIVED] = False
     built_at = document.get("built_at")
     return Snapshot(
         frames=frames,
@@ -211,7 +272,9 @@ def from_document(document: Mapping[str, Any]) -> Snapshot:
 def usage_parts(snapshot: Snapshot) -> list[UsageData]:
     """One UsageData per generation (each day at most once within it), oldest first, for
     ``app.model.combine``. Per-user rows (reports only) travel with the newest generation."""
-    totals = snapshot.frames["totals"].drop(columns=[KEY])
+    totals = snapshot.frames["totals"]
+    derived_flags = totals[DERIVED].fillna(False).astype(bool)
+    totals = totals.drop(columns=[KEY, DERIVED])
     breakdown = snapshot.frames["breakdown"].drop(columns=[KEY])
     users = snapshot.frames["users"].drop(columns=[KEY])
     found = set(totals["generation"].dropna()) | set(breakdown["generation"].dropna())
@@ -220,11 +283,19 @@ def usage_parts(snapshot: Snapshot) -> list[UsageData]:
         return [UsageData(totals, breakdown, users)]
     parts = []
     for generation in ordered:
+        mine = (totals["generation"] == generation).to_numpy()
+        derived = frozenset(
+            pd.Timestamp(day) for day in totals["day"][mine & derived_flags.to_numpy()]
+        )
         parts.append(
             UsageData(
-                totals[totals["generation"] == generation].reset_index(drop=True),
-                breakdown[breakdown["generation"] == generation].reset_index(drop=True),
+                totals[mine].reset_index(drop=True),
+                breakdown[(breakdown["generation"] == generation).to_numpy()].reset_index(
+                    drop=True
+                ),
                 users if generation == ordered[-1] else users.iloc[0:0],
+                (),
+                derived,
             )
         )
     return parts
