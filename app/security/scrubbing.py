@@ -88,7 +88,7 @@ def _key_value_pattern(names: Iterable[str]) -> re.Pattern[str]:
     alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
     return re.compile(
         r"(?P<key>[\"']?(?:[A-Za-z0-9_.-]{0,64}[_.-])?(?:" + alternatives + r")[\"']?)"
-        r"(?P<sep>\s*(?:=|:)\s*)"
+        r"(?P<sep>\s*(?:=|:)\s*)(?!\[REDACTED|[\"']\[REDACTED)"
         r"(?P<value>\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[^\s,;&}\]\)]+)",
         re.IGNORECASE,
     )
@@ -200,7 +200,12 @@ def scrub_value(value: Any, _depth: int = 0) -> Any:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if _is_secret_key(key) and item not in (None, "", [], {}) or isinstance(key, str) and key.lower() == "vcap_services":
+            if (
+                _is_secret_key(key)
+                and item not in (None, "", [], {})
+                or isinstance(key, str)
+                and key.lower() == "vcap_services"
+            ):
                 out[key] = REDACTED
             else:
                 out[key] = scrub_value(item, _depth + 1)
