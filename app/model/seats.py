@@ -115,22 +115,36 @@ def seats_frame(records: Iterable[dict]) -> pd.DataFrame:
     """One row per seat with exactly ``SEAT_COLUMNS``; records that are not objects are skipped."""
     cols: dict[str, list] = {name: [] for name in SEAT_COLUMNS}
     dates: dict[str, list[str | None]] = {name: [] for name in DATE_COLUMNS}
+    # One pass with bound appends and inline fast paths for the usual types: this loop is the
+    # cost of loading a large seat list, the rest is column-wise.
+    login, user_id, html_url, kind = (cols[n].append for n in SEAT_COLUMNS[:4])
+    plan, raw_editor, team = (
+        cols[n].append for n in ("plan_type", "last_activity_editor", "assigning_team")
+    )
+    date_appends = [(name, dates[name].append) for name in DATE_COLUMNS]
+    str_ = str
     for record in records:
-        if not isinstance(record, dict):
+        if type(record) is not dict:
             continue
         assignee = record.get("assignee")
-        if not isinstance(assignee, dict):
+        if type(assignee) is not dict:
             assignee = {}
-        cols["login"].append(_text(assignee.get("login")))
-        cols["user_id"].append(_user_id(assignee.get("id")))
-        cols["html_url"].append(_text(assignee.get("html_url")))
-        cols["assignee_type"].append(_text(assignee.get("type")))
-        cols["plan_type"].append(_plan(record.get("plan_type")))
-        for name in DATE_COLUMNS:
-            dates[name].append(_date_text(record.get(name)))
-        editor = record.get("last_activity_editor")
-        cols["last_activity_editor"].append(editor.strip() if isinstance(editor, str) else "")
-        cols["assigning_team"].append(_team(record.get("assigning_team")))
+        value = assignee.get("login")
+        login(value if type(value) is str_ else _text(value))
+        value = assignee.get("id")
+        user_id(value if type(value) is int else _user_id(value))
+        value = assignee.get("html_url")
+        html_url(value if type(value) is str_ else _text(value))
+        value = assignee.get("type")
+        kind(value if type(value) is str_ else _text(value))
+        plan(_plan(record.get("plan_type")))
+        for name, append in date_appends:
+            value = record.get(name)
+            append(value if type(value) is str_ and value else _date_text(value))
+        value = record.get("last_activity_editor")
+        raw_editor(value.strip() if type(value) is str_ else "")
+        value = record.get("assigning_team")
+        team(_team(value) if value is not None else "")
 
     data: dict[str, Any] = {}
     editors = _editor_columns(cols["last_activity_editor"])
