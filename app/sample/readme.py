@@ -1,0 +1,55 @@
+"""The text of ``sample_data/README.md`` (written by the generator so the folder is reproducible)."""
+
+README = """\
+# Example data: Northwind Digital Services (synthetic)
+
+**Everything in this folder is synthetic.** It describes a fictitious ~400-person engineering
+organisation, `northwind-digital` ("Northwind Digital Services"), invented so the dashboard can be
+shown, developed and tested without a GitHub connection. No real person, team or repository is
+described. The files have exactly the shapes of raw GitHub API responses, of all three Copilot
+data generations, with the overlaps a real long-term archive has.
+
+Regenerate (deterministic: the same seed always gives byte-identical files):
+
+    python -m app.sample                 # writes this folder (seed 7)
+    python -m app.sample --out DIR --seed 11
+    python -m app.sample --out /tmp/big --scale enterprise   # large, for benchmarks; not committed
+
+Do not edit these files by hand: change `app/sample/` and regenerate. The data is fixed "as of"
+**2026-11-20** and never depends on today's date.
+
+| file(s) | what it is | days |
+|---|---|---|
+| `copilot-usage-2024.json`, `copilot-usage-2025.json` | retired usage summary, `GET /orgs/{org}/copilot/usage`: array of days with `total_*` fields and a language x editor `breakdown[]` | 2024-02-01 to 2025-02-28 |
+| `copilot-metrics-YYYY-Qn.json` | retired metrics API, `GET /orgs/{org}/copilot/metrics`: full nested day objects (IDE completions by editor > model > language, IDE chat, github.com chat, pull-request summaries), one file per quarter | 2024-11-01 to 2026-04-01 |
+| `copilot-report-organization-28-day-*.ndjson` / `.json` | usage-metrics report files (the content behind a `organization-28-day` download link): one organisation record with 28 `day_totals[]` | 2025-10-10 to 2026-11-05 |
+| `copilot-report-organization-1-day-*.ndjson` / `.json` | the same, one day per file (`organization-1-day?day=`) | 2026-11-06 to 2026-11-20 |
+| `copilot-report-users-1-day-*.ndjson` | per-user report records (`users-1-day?day=`), one record per active user | 2026-11-19, 2026-11-20 |
+| `copilot-seats.json` | seat list, `GET /orgs/{org}/copilot/billing/seats` (all pages in one `{total_seats, seats[]}`) | as of 2026-11-20 |
+| `copilot-billing.json` | organisation Copilot details, `GET /orgs/{org}/copilot/billing`, counted from the seats | as of 2026-11-20 |
+
+Overlaps between generations, on purpose: usage summary and metrics API both cover
+2024-11-01 to 2025-02-28; metrics API and reports both cover 2025-10-10 to 2026-04-01.
+
+What the organisation looks like:
+
+- Seats grow from a 60-seat pilot (Feb 2024) to 420 seats; daily active users follow an adoption
+  S-curve, with a weekday/weekend rhythm, UK bank holidays, a Christmas shutdown and an August lull.
+- Completion acceptance rate drifts between about 25 % and 35 %; languages include python,
+  typescript, javascript, java, go, csharp, terraform, yaml, markdown, sql and more; editors are
+  mostly VS Code, then JetBrains, Visual Studio, Neovim and Xcode.
+- The metrics API shows an organisation custom model (`northwind-platform-ft`) on some days of
+  2025 and an occasional `null` section; days with fewer than 5 active users are absent.
+- The report generation has the newer features (code_completion, chat_panel_ask_mode,
+  chat_panel_agent_mode, chat_panel_edit_mode, agent_edit, chat_inline) and chat models
+  (gpt-4.1, claude-sonnet-4, claude-sonnet-4.5, gpt-5, ...). On days with per-user records the
+  organisation's day is exactly the sum of its users.
+- Seats include the awkward cases real exports have: never used (`last_activity_at: null`),
+  `""` from old exports, pending cancellations, one seat whose `assignee` is `null`, plan types
+  business / enterprise / unknown, and `last_activity_editor` values such as
+  `vscode/1.106.0/copilot-chat/0.33.1`, `copilot-developer-cli/1.0/`, `""` and `"/"`.
+
+Known, deliberate quirks (as in real exports): usage-summary day totals are not always the sum of
+their breakdown; per-row `active_users` / `total_engaged_users` must never be added across rows;
+a few usage-summary days are missing.
+"""

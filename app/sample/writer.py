@@ -1,0 +1,167 @@
+"""Writes the generated organisation as the raw files an archive of GitHub responses holds.
+
+One day or record per line keeps the files diff-able and easy to read; JSON is written without
+spaces and in a fixed key order, so the same seed always gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from app.sample.catalog import (
+    AS_OF,
+    METRICS_END,
+    METRICS_START,
+    REPORTS_START,
+    SEATS_TOTAL,
+    USAGE_END,
+    USAGE_START,
+)
+from app.sample.metrics import iter_enterprise_metrics_days, metrics_days
+from app.sample.readme import README
+from app.sample.reports import USER_DAYS, org_day_totals, report_record, users_day
+from app.sample.roster import billing_response, people, seat_records
+from app.sample.usage import usage_summary_days
+
+SCALES = ("default", "enterprise")
+ENTERPRISE_SEATS = 100_000
+ENTERPRISE_DAYS = 730
+# Names the generator writes: used to warn about stale files it did not rewrite.
+OWN_PATTERNS = (
+    "copilot-usage-*.json",
+    "copilot-metrics-*.json",
+    "copilot-report-*.*json",
+    "copilot-seats.json",
+    "copilot-billing.json",
+)
+
+
+def compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.write_bytes(text.encode("utf-8"))  # bytes: no platform newline translation
+    return path
+
+
+def write_array(path: Path, items: Iterable[object]) -> Path:
+    """A JSON array with one element per line."""
+    return write_text(path, "[\n" + ",\n".join(compact(item) for item in items) + "\n]\n")
+
+
+def write_ndjson(path: Path, items: Iterable[object]) -> Path:
+    return write_text(path, "".join(compact(item) + "\n" for item in items))
+
+
+def quarter(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def by_key(days: list[dict], field: str, key) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for item in days:
+        groups.setdefault(key(date.fromisoformat(item[field])), []).append(item)
+    return groups
+
+
+def write_usage(out: Path, seed: int) -> list[Path]:
+    groups = by_key(usage_summary_days(USAGE_START, USAGE_END, seed), "day", lambda d: str(d.year))
+    return [write_array(out / f"copilot-usage-{year}.json", days) for year, days in groups.items()]
+
+
+def write_metrics(out: Path, seed: int) -> list[Path]:
+    groups = by_key(metrics_days(METRICS_START, METRICS_END, seed), "date", quarter)
+    return [write_array(out / f"copilot-metrics-{q}.json", days) for q, days in groups.items()]
+
+
+def write_reports(out: Path, seed: int) -> list[Path]:
+    """28-day organisation reports (mostly NDJSON, some JSON) up to the last full window, then
+    1-day reports for the remaining days, and users-1-day reports for the last few days."""
+    persons = people(SEATS_TOTAL, AS_OF, seed)
+    entries = org_day_totals(REPORTS_START, AS_OF, seed)
+    paths = []
+    full = len(entries) // 28 * 28
+    for n, i in enumerate(range(0, full, 28)):
+        window = entries[i : i + 28]
+        name = f"copilot-report-organization-28-day-{window[0]['day']}-to-{window[-1]['day']}"
+        if n % 4 == 3:  # some archives saved the report as a JSON array
+            paths.append(write_array(out / f"{name}.json", [report_record(window)]))
+        else:
+            paths.append(write_ndjson(out / f"{name}.ndjson", [report_record(window)]))
+    for n, entry in enumerate(entries[full:]):
+        name = f"copilot-report-organization-1-day-{entry['day']}"
+        if n % 2:
+            paths.append(write_array(out / f"{name}.json", [report_record([entry])]))
+        else:
+            paths.append(write_ndjson(out / f"{name}.ndjson", [report_record([entry])]))
+    for day in USER_DAYS:
+        records, _ = users_day(day, seed, persons)
+        paths.append(
+            write_ndjson(out / f"copilot-report-users-1-day-{day.isoformat()}.ndjson", records)
+        )
+    return paths
+
+
+def write_seats(out: Path, seats: list[dict]) -> list[Path]:
+    body = ",\n".join(compact(seat) for seat in seats)
+    seats_path = write_text(
+        out / "copilot-seats.json", f'{{"total_seats":{len(seats)},"seats":[\n{body}\n]}}\n'
+    )
+    billing = json.dumps(billing_response(seats, AS_OF), indent=2) + "\n"
+    return [seats_path, write_text(out / "copilot-billing.json", billing)]
+
+
+def write_enterprise_metrics(out: Path, seed: int) -> list[Path]:
+    """730 days of the wide cube, one file per quarter, streamed so memory stays flat."""
+    paths: list[Path] = []
+    current: str | None = None
+    handle = None
+    for day in iter_enterprise_metrics_days(ENTERPRISE_DAYS, 60, 8, 6, seed):
+        q = quarter(date.fromisoformat(day["date"]))
+        if q != current:
+            if handle:
+                handle.write(b"\n]\n")
+                handle.close()
+            current = q
+            paths.append(out / f"copilot-metrics-{q}.json")
+            handle = paths[-1].open("wb")
+            handle.write(b"[\n")
+        else:
+            handle.write(b",\n")
+        handle.write(compact(day).encode("utf-8"))
+    if handle:
+        handle.write(b"\n]\n")
+        handle.close()
+    return paths
+
+
+def stale_files(out: Path, written: list[Path]) -> list[Path]:
+    """Files that look like ours but were not written this time (left over from older runs)."""
+    keep = {p.resolve() for p in written}
+    found = {p.resolve() for pattern in OWN_PATTERNS for p in out.glob(pattern)}
+    return sorted(found - keep)
+
+
+def generate(out_dir: Path, scale: str = "default", seed: int = 7) -> list[Path]:
+    """Write the example organisation's files into ``out_dir`` and return their paths.
+
+    ``default`` is the committed ``sample_data/`` (small); ``enterprise`` is for benchmarks:
+    730 days x 60 languages x 8 editors x 6 models of metrics-API data and 100,000 seats.
+    Existing files of the same names are overwritten; nothing else is touched.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}: use one of {', '.join(SCALES)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if scale == "enterprise":
+        paths = write_enterprise_metrics(out, seed)
+        paths += write_seats(out, seat_records(ENTERPRISE_SEATS, AS_OF, seed))
+        return paths
+    paths = write_usage(out, seed) + write_metrics(out, seed) + write_reports(out, seed)
+    paths += write_seats(out, seat_records(SEATS_TOTAL, AS_OF, seed))
+    paths.append(write_text(out / "README.md", README))
+    return paths
