@@ -18,7 +18,7 @@ class DayEntry:
     day: date
     entity: str  # "" for usage/metrics; "enterprise:<id>" / "organization:<id>" for reports
     totals: tuple[float, ...]  # in TOTALS_MEASURES order
-    rows: tuple[int, int]  # row range in the generation's BreakdownSink
+    rows: int  # chunk id of its breakdown rows in the generation's BreakdownSink
     window_end: date | None = None  # report_end_day, or the latest day of the document
     seq: int = 0  # load order of the document
 
@@ -32,6 +32,6 @@ class UserEntry:
     user_id: object
     measures: tuple[float, float, float, float, float]  # sugg, acc, lines sugg, lines acc, chats
     flags: tuple[bool | None, bool | None, bool | None]  # used_chat, used_agent, used_cli
-    rows: tuple[int, int]  # row range in the users' BreakdownSink
+    rows: int  # chunk id of its breakdown rows in the users' BreakdownSink
     window_end: date | None = None
     seq: int = 0

@@ -12,9 +12,12 @@ user counts taken from it, which are then unknown (NaN).
 
 from __future__ import annotations
 
+import numpy as np
+
 from app.model.entries import DayEntry
+from app.model.schema import BREAKDOWN_MEASURES
 from app.model.sinks import Block, BreakdownSink
-from app.model.values import NAN, RecordError, as_dict, as_list, count, count_value, parse_day
+from app.model.values import NAN, RecordError, as_dict, as_list, count, name_of, parse_day
 
 GENERATION = "metrics"
 _SECTIONS = (
@@ -34,8 +37,8 @@ def parse_metrics_day(record: dict, sink: BreakdownSink) -> DayEntry:
     """Checks one day record and adds its breakdown rows to ``sink``."""
     day = parse_day(record.get("date"), "date")
     block = Block.new()
-    completions = _completions(record, sink, block)
-    chat_turns, chat_acceptances, chat_users = _ide_chat(record, sink, block)
+    completion_rows = _completions(record, block)
+    chat_turns, chat_acceptances, chat_users = _ide_chat(record, block)
     dotcom = as_dict(record.get("copilot_dotcom_chat"), "copilot_dotcom_chat")
     if dotcom is not None:
         path = "copilot_dotcom_chat.models"
@@ -44,10 +47,11 @@ def parse_metrics_day(record: dict, sink: BreakdownSink) -> DayEntry:
             as_dict(model, where[:-1])
             chat_turns = _add(chat_turns, count(model or {}, "total_chats", where))
     pr_summaries = _pull_requests(record)
+    measures = checked_measures(record, block)
     totals = (
         count(record, "total_active_users"),
         count(record, "total_engaged_users"),
-        *completions,
+        *_sums(measures, completion_rows),
         chat_turns,
         chat_acceptances,
         chat_users,
@@ -57,119 +61,125 @@ def parse_metrics_day(record: dict, sink: BreakdownSink) -> DayEntry:
         NAN,
         pr_summaries,
     )
-    return DayEntry(GENERATION, day, "", totals, sink.append(block))
+    return DayEntry(GENERATION, day, "", totals, sink.append(block, measures))
 
 
-def _completions(record: dict, sink: BreakdownSink, block: Block) -> tuple[float, ...]:
-    """Adds one row per editor x model x language; returns the four summed measures."""
+_LANGUAGE_FIELDS = (
+    ("suggestions", "total_code_suggestions"),
+    ("acceptances", "total_code_acceptances"),
+    ("lines_suggested", "total_code_lines_suggested"),
+    ("lines_accepted", "total_code_lines_accepted"),
+    ("engaged_users", "total_engaged_users"),
+)
+
+
+def _completions(record: dict, block: Block) -> int:
+    """Adds one row per editor x model x language; returns how many.
+
+    The hot loop only copies values; they are checked in bulk afterwards (numpy conversion),
+    and only a failing record is walked again to name the bad field.
+    """
     section = as_dict(record.get("copilot_ide_code_completions"), "copilot_ide_code_completions")
-    sums = [0.0, 0.0, 0.0, 0.0]
     if section is None:
-        return tuple(sums)
-    vocab = sink.vocab
-    editor_code, model_code = vocab["editor"].code, vocab["model"].code
-    language_vocab = vocab["language"]
-    language_index = language_vocab.index
-    cut = vocab["cut"].code("cube")
-    feature = vocab["feature"].code("code_completion")
+        return 0
     editors_path = "copilot_ide_code_completions.editors"
-    sugg_list, acc_list = block.suggestions, block.acceptances
-    ls_list, la_list, eng_list = block.lines_suggested, block.lines_accepted, block.engaged_users
-    lang_list, editor_list, model_list = block.language, block.editor, block.model
-    s_sum = a_sum = ls_sum = la_sum = 0
+    add_s, add_a = block.suggestions.append, block.acceptances.append
+    add_ls, add_la = block.lines_suggested.append, block.lines_accepted.append
+    add_eng, add_lang = block.engaged_users.append, block.language.append
+    editor_names, model_names = block.editor, block.model
     start = len(block.suggestions)
     for e_index, editor in enumerate(as_list(section.get("editors"), editors_path)):
         if type(editor) is not dict:
             raise RecordError(f"{editors_path}[{e_index}] is not an object")
-        e_code = editor_code(editor.get("name"))
+        editor_name = name_of(editor.get("name"))
         models_path = f"{editors_path}[{e_index}].models"
         for m_index, model in enumerate(as_list(editor.get("models"), models_path)):
             if type(model) is not dict:
                 raise RecordError(f"{models_path}[{m_index}] is not an object")
-            m_code = model_code(model.get("name"))
-            languages = model.get("languages")
-            if type(languages) is not list:
-                languages = as_list(languages, f"{models_path}[{m_index}].languages")
-            for l_index, lang in enumerate(languages):
-                try:
-                    s = lang["total_code_suggestions"]
-                    a = lang["total_code_acceptances"]
-                    ls = lang["total_code_lines_suggested"]
-                    la = lang["total_code_lines_accepted"]
-                    eng = lang["total_engaged_users"]
-                    name = lang["name"]
-                except (KeyError, TypeError):
-                    s, a, ls, la, eng, name = _slow_language(lang)
-                if not (
-                    type(s) is int
-                    and type(a) is int
-                    and type(ls) is int
-                    and type(la) is int
-                    and s >= 0
-                    and a >= 0
-                    and ls >= 0
-                    and la >= 0
-                ):
-                    where = f"{models_path}[{m_index}].languages[{l_index}]."
-                    s = count_value(s, where + "total_code_suggestions")
-                    a = count_value(a, where + "total_code_acceptances")
-                    ls = count_value(ls, where + "total_code_lines_suggested")
-                    la = count_value(la, where + "total_code_lines_accepted")
-                if type(eng) is not int or eng < 0:
-                    eng = count_value(
-                        eng, f"{models_path}[{m_index}].languages[{l_index}].total_engaged_users"
-                    )
-                if s == s:
-                    s_sum += s
-                if a == a:
-                    a_sum += a
-                if ls == ls:
-                    ls_sum += ls
-                if la == la:
-                    la_sum += la
-                sugg_list.append(s)
-                acc_list.append(a)
-                ls_list.append(ls)
-                la_list.append(la)
-                eng_list.append(eng)
-                code = language_index.get(name) if type(name) is str else None
-                lang_list.append(code if code is not None else language_vocab.code(name))
-                editor_list.append(e_code)
-                model_list.append(m_code)
-    added = len(sugg_list) - start
-    block.cut.extend([cut] * added)
-    block.feature.extend([feature] * added)
-    block.chats.extend([NAN] * added)
-    return (float(s_sum), float(a_sum), float(ls_sum), float(la_sum))
+            languages = as_list(model.get("languages"), f"{models_path}[{m_index}].languages")
+            try:
+                for lang in languages:
+                    get = lang.get
+                    add_s(get("total_code_suggestions"))
+                    add_a(get("total_code_acceptances"))
+                    add_ls(get("total_code_lines_suggested"))
+                    add_la(get("total_code_lines_accepted"))
+                    add_eng(get("total_engaged_users"))
+                    add_lang(get("name"))
+            except AttributeError:
+                _raise_bad_language(languages, f"{models_path}[{m_index}].languages")
+            size = len(languages)
+            editor_names.extend([editor_name] * size)
+            model_names.extend([name_of(model.get("name"))] * size)
+    added = len(block.suggestions) - start
+    block.cut.extend(["cube"] * added)
+    block.feature.extend(["code_completion"] * added)
+    block.chats.extend([None] * added)
+    return added
 
 
-def _slow_language(lang: object) -> tuple:
-    if type(lang) is not dict:
-        raise RecordError(f"a languages entry is not an object: {lang!r:.60}")
-    return (
-        lang.get("total_code_suggestions"),
-        lang.get("total_code_acceptances"),
-        lang.get("total_code_lines_suggested"),
-        lang.get("total_code_lines_accepted"),
-        lang.get("total_engaged_users"),
-        lang.get("name"),
-    )
+def _sums(measures: dict[str, np.ndarray], rows: int) -> tuple[float, ...]:
+    """Day totals of the first ``rows`` (code completion) rows; NaN only if all are missing."""
+    sums = []
+    for name in ("suggestions", "acceptances", "lines_suggested", "lines_accepted"):
+        values = measures[name][:rows]
+        if rows and np.isnan(values).all():
+            sums.append(NAN)
+        else:
+            sums.append(float(np.nansum(values)))
+    return tuple(sums)
 
 
-def _ide_chat(record: dict, sink: BreakdownSink, block: Block) -> tuple[float, float, float]:
+def checked_measures(record: dict, block: Block) -> dict[str, np.ndarray]:
+    """The block's measures as float64 arrays; a bad value raises RecordError naming it."""
+    arrays = {}
+    for name in BREAKDOWN_MEASURES:
+        values = getattr(block, name)
+        try:
+            array = np.array(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or (array < 0).any() or np.isinf(array).any():
+            _find_bad_value(record)
+            raise RecordError(f"a {name} value is not a non-negative number")  # pragma: no cover
+        arrays[name] = array
+    return arrays
+
+
+def _find_bad_value(record: dict) -> None:
+    """Walks the record again, checking every count, to raise a RecordError with its path."""
+    section = record.get("copilot_ide_code_completions") or {}
+    for e_index, editor in enumerate(section.get("editors") or []):
+        for m_index, model in enumerate(editor.get("models") or []):
+            path = f"copilot_ide_code_completions.editors[{e_index}].models[{m_index}]"
+            for l_index, lang in enumerate(model.get("languages") or []):
+                for _, field in _LANGUAGE_FIELDS:
+                    count(lang, field, f"{path}.languages[{l_index}].")
+    chat = record.get("copilot_ide_chat") or {}
+    for e_index, editor in enumerate(chat.get("editors") or []):
+        for m_index, model in enumerate(editor.get("models") or []):
+            path = f"copilot_ide_chat.editors[{e_index}].models[{m_index}]."
+            count(model, "total_chats", path)
+            count(model, "total_engaged_users", path)
+
+
+def _raise_bad_language(languages: list, path: str) -> None:
+    for index, lang in enumerate(languages):
+        if type(lang) is not dict:
+            raise RecordError(f"{path}[{index}] is not an object")
+
+
+def _ide_chat(record: dict, block: Block) -> tuple[float, float, float]:
     """Adds one chat row per editor x model; returns (chats, acceptances, chat users)."""
     section = as_dict(record.get("copilot_ide_chat"), "copilot_ide_chat")
     if section is None:
         return 0.0, 0.0, NAN
-    vocab = sink.vocab
-    cut = vocab["cut"].code("cube")
-    feature = vocab["feature"].code("chat")
     chats_total = acceptances_total = 0.0
     path = "copilot_ide_chat.editors"
     for e_index, editor in enumerate(as_list(section.get("editors"), path)):
         if type(editor) is not dict:
             raise RecordError(f"{path}[{e_index}] is not an object")
-        e_code = vocab["editor"].code(editor.get("name"))
+        editor_name = name_of(editor.get("name"))
         models_path = f"{path}[{e_index}].models"
         for m_index, model in enumerate(as_list(editor.get("models"), models_path)):
             if type(model) is not dict:
@@ -180,11 +190,11 @@ def _ide_chat(record: dict, sink: BreakdownSink, block: Block) -> tuple[float, f
             copied = count(model, "total_chat_copy_events", where)
             chats_total = _add(chats_total, chats)
             acceptances_total = _add(_add(acceptances_total, inserted), copied)
-            block.cut.append(cut)
-            block.editor.append(e_code)
-            block.language.append(-1)
-            block.model.append(vocab["model"].code(model.get("name")))
-            block.feature.append(feature)
+            block.cut.append("cube")
+            block.editor.append(editor_name)
+            block.language.append(None)
+            block.model.append(name_of(model.get("name")))
+            block.feature.append("chat")
             block.suggestions.append(NAN)
             block.acceptances.append(NAN)
             block.lines_suggested.append(NAN)

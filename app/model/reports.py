@@ -23,6 +23,7 @@ from app.model.values import (
     as_flag,
     as_list,
     count,
+    name_of,
     optional_day,
     parse_day,
 )
@@ -117,14 +118,12 @@ def _entity_day(obj: dict, prefix: str, entity: str, sink: BreakdownSink) -> Day
 
 def breakdown_block(obj: dict, prefix: str, sink: BreakdownSink, engaged: float) -> Block:
     """Rows of every ``totals_by_*`` list, each tagged with its cut."""
-    vocab = sink.vocab
     block = Block.new()
     for list_field, cut_name, dims in CUT_FIELDS:
         path = prefix + list_field
         rows = as_list(obj.get(list_field), path)
         if not rows:
             continue
-        cut = vocab["cut"].code(cut_name)
         field_of = dict(dims)
         for index, row in enumerate(rows):
             where = f"{path}[{index}]."
@@ -136,11 +135,11 @@ def breakdown_block(obj: dict, prefix: str, sink: BreakdownSink, engaged: float)
             block.lines_accepted.append(count(row, "loc_added_sum", where))
             block.chats.append(count(row, "user_initiated_interaction_count", where))
             block.engaged_users.append(engaged)
-            block.cut.append(cut)
+            block.cut.append(cut_name)
             for dimension in _ALL_DIMENSIONS:
                 source_field = field_of.get(dimension)
                 value = row.get(source_field) if source_field else None
-                getattr(block, dimension).append(vocab[dimension].code(value))
+                getattr(block, dimension).append(name_of(value))
     return block
 
 

@@ -1,133 +1,107 @@
-"""Column-wise accumulators: rows are appended to typed arrays once, frames are built at the end.
+"""Column-wise accumulators: each checked record adds one chunk, frames are built once at the end.
 
 Millions of breakdown rows (two years of metrics-API data for a large enterprise) are cheap this
-way: text dimensions become integer codes into a vocabulary (one categorical per column at the
-end), measures go into ``array('d')`` buffers that numpy reads without copying.
+way: measures become float64 arrays per record, text dimensions stay Python lists until one
+``pd.factorize`` pass turns each column into a categorical. No DataFrame is grown row by row.
 """
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 
 from app.model.schema import BREAKDOWN_MEASURES, DIMENSIONS
 
-MISSING = -1  # code of a missing dimension value (pd.NA in the frame)
 _NO_TEXT = pd.Index([], dtype="str")
-
-
-class Vocab:
-    """Maps dimension text to small integer codes."""
-
-    __slots__ = ("index", "values")
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-        self.values: list[str] = []
-
-    def code(self, value: object) -> int:
-        if value is None:
-            return MISSING
-        key = value if type(value) is str else str(value)
-        found = self.index.get(key)
-        if found is None:
-            found = len(self.values)
-            self.index[key] = found
-            self.values.append(key)
-        return found
 
 
 @dataclass
 class Block:
-    """Breakdown rows of one record, kept apart until the record has been fully checked."""
+    """Breakdown rows of one record, kept apart until the record has been fully checked.
 
-    cut: list[int]
-    editor: list[int]
-    language: list[int]
-    model: list[int]
-    feature: list[int]
-    suggestions: list[float]
-    acceptances: list[float]
-    lines_suggested: list[float]
-    lines_accepted: list[float]
-    chats: list[float]
-    engaged_users: list[float]
+    Dimension lists hold raw names (str or None); measure lists hold numbers or None.
+    """
+
+    cut: list
+    editor: list
+    language: list
+    model: list
+    feature: list
+    suggestions: list
+    acceptances: list
+    lines_suggested: list
+    lines_accepted: list
+    chats: list
+    engaged_users: list
 
     @classmethod
     def new(cls) -> Block:
         return cls([], [], [], [], [], [], [], [], [], [], [])
 
     def __len__(self) -> int:
-        return len(self.cut)
+        return len(self.suggestions)
 
 
 _CODE_COLUMNS = ("cut", *DIMENSIONS)
 
 
 class BreakdownSink:
-    """All breakdown rows of one generation in one load, with their vocabularies."""
+    """All breakdown rows of one generation in one load, one chunk per checked record.
+
+    Text stays as Python lists until :meth:`frame` factorizes the winners' rows in one C pass;
+    measures become float64 arrays as each record is appended.
+    """
 
     def __init__(self) -> None:
-        self.vocab: dict[str, Vocab] = {name: Vocab() for name in _CODE_COLUMNS}
-        self.codes: dict[str, array] = {name: array("i") for name in _CODE_COLUMNS}
-        self.measures: dict[str, array] = {name: array("d") for name in BREAKDOWN_MEASURES}
+        self.chunks: list[tuple[dict[str, list], dict[str, np.ndarray]]] = []
 
     def __len__(self) -> int:
-        return len(self.codes["cut"])
+        return len(self.chunks)
 
-    def append(self, block: Block) -> tuple[int, int]:
-        """Adds a checked block; returns its row range in this sink."""
-        start = len(self)
-        for name in _CODE_COLUMNS:
-            self.codes[name].extend(getattr(block, name))
-        for name in BREAKDOWN_MEASURES:
-            self.measures[name].extend(getattr(block, name))
-        return start, len(self)
+    def append(self, block: Block, measures: dict[str, np.ndarray] | None = None) -> int:
+        """Adds a checked block (measures already converted if given); returns its chunk id."""
+        if measures is None:
+            measures = {
+                name: np.array(getattr(block, name), dtype=np.float64)
+                for name in BREAKDOWN_MEASURES
+            }
+        texts = {name: getattr(block, name) for name in _CODE_COLUMNS}
+        self.chunks.append((texts, measures))
+        return len(self.chunks) - 1
 
-    def frame(
-        self, generation: str, row_ranges: list[tuple[int, int]], days: list[date]
-    ) -> pd.DataFrame:
-        """The rows in ``row_ranges`` (each range belonging to the matching day) as a frame."""
-        lengths = np.fromiter((end - start for start, end in row_ranges), dtype=np.int64)
+    def frame(self, generation: str, chunk_ids: list[int], days: list[date]) -> pd.DataFrame:
+        """The rows of ``chunk_ids`` (each chunk belonging to the matching day) as a frame."""
+        chosen = [self.chunks[i] for i in chunk_ids]
+        lengths = np.fromiter((len(c[1]["suggestions"]) for c in chosen), dtype=np.int64)
         total = int(lengths.sum()) if len(lengths) else 0
         if total == 0:
             return empty_categorical_breakdown()
-        index = np.concatenate(
-            [np.arange(start, end, dtype=np.int64) for start, end in row_ranges if end > start]
-        )
         day_values = np.array(days, dtype="datetime64[D]").astype("datetime64[ns]")
         columns: dict[str, object] = {"day": np.repeat(day_values, lengths)}
         columns["generation"] = pd.Categorical.from_codes(
             np.zeros(total, dtype=np.int8), categories=pd.Index([generation], dtype="str")
         )
         for name in _CODE_COLUMNS:
-            codes = np.frombuffer(self.codes[name], dtype=np.int32)[index]
-            columns[name] = categorical(codes, self.vocab[name].values)
+            texts = np.empty(total, dtype=object)
+            texts[:] = list(chain.from_iterable(c[0][name] for c in chosen))
+            columns[name] = text_categorical(texts)
         for name in BREAKDOWN_MEASURES:
-            columns[name] = np.frombuffer(self.measures[name], dtype=np.float64)[index]
+            columns[name] = np.concatenate([c[1][name] for c in chosen])
         return pd.DataFrame(columns)
 
 
-def categorical(codes: np.ndarray, values: list[str]) -> pd.Categorical:
-    """A categorical holding only the categories actually used (codes -1 are missing)."""
-    if not values:
-        return pd.Categorical.from_codes(
-            np.full(len(codes), -1, dtype=np.int8), categories=_NO_TEXT
-        )
-    used = np.zeros(len(values) + 1, dtype=bool)
-    used[codes + 1] = True
-    used = used[1:]
-    if used.all():
-        return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype="str"))
-    remap = np.full(len(values) + 1, -1, dtype=np.int32)
-    kept = np.flatnonzero(used)
-    remap[kept + 1] = np.arange(len(kept), dtype=np.int32)
+def text_categorical(values: np.ndarray) -> pd.Categorical:
+    """Object array of names (None = missing) as a categorical of text."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    names = [value if type(value) is str else str(value) for value in uniques]
+    if len(set(names)) != len(names):  # e.g. 1 and "1": merge them under the text form
+        return text_categorical(np.array([None if v is None else str(v) for v in values]))
     return pd.Categorical.from_codes(
-        remap[codes + 1], categories=pd.Index([values[i] for i in kept], dtype="str")
+        codes.astype(np.int32), categories=pd.Index(names, dtype="str")
     )
 
 

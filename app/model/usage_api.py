@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.model.entries import DayEntry
 from app.model.sinks import Block, BreakdownSink
-from app.model.values import NAN, as_dict, as_list, count, parse_day
+from app.model.values import NAN, as_dict, as_list, count, name_of, parse_day
 
 GENERATION = "usage"
 
@@ -37,10 +37,6 @@ def parse_usage_day(record: dict, sink: BreakdownSink) -> DayEntry:
         NAN,
         NAN,
     )
-    vocab = sink.vocab
-    cut = vocab["cut"].code("cube")
-    model = vocab["model"].code("default")
-    feature = vocab["feature"].code("code_completion")
     block = Block.new()
     for index, row in enumerate(as_list(record.get("breakdown"), "breakdown")):
         where = f"breakdown[{index}]."
@@ -53,10 +49,10 @@ def parse_usage_day(record: dict, sink: BreakdownSink) -> DayEntry:
         block.lines_accepted.append(count(row, "lines_accepted", where))
         block.engaged_users.append(count(row, "active_users", where))
         block.chats.append(NAN)
-        block.editor.append(vocab["editor"].code(row.get("editor")))
-        block.language.append(vocab["language"].code(row.get("language")))
+        block.editor.append(name_of(row.get("editor")))
+        block.language.append(name_of(row.get("language")))
     size = len(block.suggestions)
-    block.cut.extend([cut] * size)
-    block.model.extend([model] * size)
-    block.feature.extend([feature] * size)
+    block.cut.extend(["cube"] * size)
+    block.model.extend(["default"] * size)
+    block.feature.extend(["code_completion"] * size)
     return DayEntry(GENERATION, day, "", totals, sink.append(block))
