@@ -10,6 +10,9 @@ through ``Settings.from_env`` exactly as in production.
 
 from __future__ import annotations
 
+import logging
+import os
+
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
@@ -95,10 +98,38 @@ def create_test_app(settings: Settings) -> dash.Dash:
 
     @app.server.get("/boom")
     def boom():
-        raise RuntimeError(
-            "unhandled on purpose aws_secret_access_key="
-            + (settings.s3_binding.secret_access_key.reveal() if settings.s3_binding else "none")
+        raise RuntimeError("unhandled on purpose")
+
+    @app.server.get("/probe/github-key")
+    def probe_github_key():
+        """Load the configured (bad) private key through the real loader: a logged 500."""
+        from app.secrets import load_private_key
+
+        load_private_key(settings)
+        return "key loaded"
+
+    @app.server.get("/probe/s3")
+    def probe_s3():
+        """Read from the bound bucket through the real S3 store at a closed port: a logged 500."""
+        from app.storage.s3 import S3ObjectStore, make_s3_client
+
+        binding = settings.s3_binding
+        store = S3ObjectStore(
+            make_s3_client(settings), binding.bucket if binding else "missing-bucket"
         )
+        store.get("history/index.json")
+        return "read"
+
+    @app.server.get("/probe/careless")
+    def probe_careless():
+        """Code that logs and raises with secrets in the text: the scrubbers must catch it all."""
+        log = logging.getLogger("tests.careless")
+        log.error("settings %r, VCAP_SERVICES=%s", settings, os.environ.get("VCAP_SERVICES", ""))
+        log.error("key in use: %s", settings.github_app_private_key.reveal())
+        binding = settings.s3_binding
+        secret = binding.secret_access_key.reveal() if binding else ""
+        key_id = binding.access_key_id.reveal() if binding else ""
+        raise RuntimeError(f"S3 said no to {key_id} with {secret}")
 
     return app
 
