@@ -8,7 +8,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var sinkId = args.pop();
       var names = {
         "usage-url-sink": ["start", "end", "granularity", "top", "language"],
-        "seats-url-sink": ["days", "status", "plan", "q", "sort", "page"],
+        "seats-url-sink": ["days", "status", "plan", "q", "sort", "dir", "page", "size"],
         "history-url-sink": ["start", "end", "granularity"],
       }[sinkId] || [];
       var params = new URLSearchParams(window.location.search);

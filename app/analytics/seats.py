@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from app.model.seats import seat_dates_ns
+from app.query import parse_choice, parse_int, parse_text
 
 DAY_NS = 86_400_000_000_000
 NAT = np.iinfo("int64").min
@@ -37,6 +39,8 @@ STATUS_LABELS: dict[str, str] = {
     "pending": "Pending cancellation",
 }
 DEFAULT_DAYS = 30
+MAX_DAYS = 3650
+DAY_CHOICES: tuple[int, ...] = (7, 14, 30, 60, 90, 180, 365)
 SORT_COLUMNS: dict[str, str] = {
     "login": "login",
     "last_activity": "last_activity_at",
@@ -271,11 +275,11 @@ def seat_kpis(
 
 
 def _counts(values: np.ndarray) -> dict[str, int]:
-    """Value -> count, largest first (ties by name)."""
+    """Value -> count, largest first (ties by name); hash-based, so fast on 100,000 strings."""
     if len(values) == 0:
         return {}
-    uniques, counts = np.unique(values.astype(str), return_counts=True)
-    pairs = sorted(zip(uniques.tolist(), counts.tolist(), strict=True), key=lambda x: (-x[1], x[0]))
+    counts = pd.Series(values, dtype=object).value_counts(sort=False)
+    pairs = sorted(counts.items(), key=lambda x: (-x[1], str(x[0])))
     return {str(k): int(v) for k, v in pairs}
 
 
@@ -304,8 +308,9 @@ def assigned_over_time(frame: pd.DataFrame) -> pd.DataFrame:
     Seats already cancelled are not in GitHub's list, so this counts today's seats only. Seats
     without a creation date are left out (the page says how many).
     """
-    created = frame["created_at"].dropna()
-    if created.empty:
+    created = prepared(frame)["created_ns"].to_numpy()
+    created = created[created != NAT]
+    if len(created) == 0:
         return pd.DataFrame(
             {
                 "month": pd.Series(dtype="datetime64[ns]"),
@@ -313,15 +318,14 @@ def assigned_over_time(frame: pd.DataFrame) -> pd.DataFrame:
                 "cumulative": pd.Series(dtype="int64"),
             }
         )
-    months = created.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
-    counts = months.value_counts().sort_index()
-    full = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
-    counts = counts.reindex(full, fill_value=0)
+    months = created.view("datetime64[ns]").astype("datetime64[M]").astype("int64")
+    first, last = int(months.min()), int(months.max())
+    added = np.bincount(months - first, minlength=last - first + 1).astype("int64")
     return pd.DataFrame(
         {
-            "month": full.to_timestamp(),
-            "added": counts.to_numpy(dtype="int64"),
-            "cumulative": counts.cumsum().to_numpy(dtype="int64"),
+            "month": np.arange(first, last + 1).astype("datetime64[M]").astype("datetime64[ns]"),
+            "added": added,
+            "cumulative": np.cumsum(added),
         }
     )
 
@@ -367,6 +371,23 @@ class SeatFilter:
     direction: str = DEFAULT_DIRECTION
     page: int = 1
     size: int = DEFAULT_PAGE_SIZE
+
+
+def parse_filter(query: Mapping[str, object]) -> SeatFilter:
+    """A filter from URL query values (``days status plan q sort dir page size``); anything
+    malformed falls back to its default, so a hand-edited link never breaks the page."""
+    plan = parse_text(query.get("plan"), max_length=60)
+    size = parse_int(query.get("size"), DEFAULT_PAGE_SIZE, 1, max(PAGE_SIZES))
+    return SeatFilter(
+        days=parse_int(query.get("days"), DEFAULT_DAYS, 0, MAX_DAYS),
+        status=parse_choice(query.get("status"), STATUSES, "all"),
+        plan=plan.strip().lower() if plan and plan.strip() else "all",
+        query=(parse_text(query.get("q"), max_length=100) or "").strip(),
+        sort=parse_choice(query.get("sort"), tuple(SORT_COLUMNS), DEFAULT_SORT),
+        direction=parse_choice(query.get("dir"), DIRECTIONS, DEFAULT_DIRECTION),
+        page=parse_int(query.get("page"), 1, 1, 10**7),
+        size=size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE,
+    )
 
 
 def filter_seats(

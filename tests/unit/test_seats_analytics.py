@@ -250,3 +250,14 @@ def test_empty_frame():
     assert sa.activity_buckets(empty, AS_OF)["seats"].sum() == 0
     assert sa.by_team(empty, AS_OF, 30).empty
     assert sa.assigned_over_time(empty).empty
+
+
+def test_parse_filter_defaults_and_bad_values():
+    assert sa.parse_filter({}) == sa.SeatFilter()
+    bad = {"days": "-4", "status": "gone", "plan": "", "q": "x" * 500, "sort": "evil",
+           "dir": "up", "page": "0", "size": "7"}  # fmt: skip
+    assert sa.parse_filter(bad) == sa.SeatFilter()
+    good = {"days": "60", "status": "inactive", "plan": "Enterprise", "q": " al ",
+            "sort": "login", "dir": "desc", "page": "3", "size": "100", "other": "ignored"}  # fmt: skip
+    assert sa.parse_filter(good) == sa.SeatFilter(60, "inactive", "enterprise", "al", "login",
+                                                  "desc", 3, 100)  # fmt: skip

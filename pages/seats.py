@@ -1,0 +1,558 @@
+"""Seats page: who uses their Copilot seat, what idle seats cost, and the list to act on.
+
+Every filter lives in the query string (``?days=&status=&plan=&q=&sort=&dir=&page=&size=``);
+malformed values fall back to their defaults. The seat table is sorted and paged on the server:
+only the current page's rows ever reach the browser, and the CSV export link
+(``/seats/export.csv``, see app/seats_export.py) carries the same filter.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from app.analytics import seats as sa
+from app.components import chart_card, data_table, kpi_card, notice
+from app.figures import seats as sf
+from app.figures.style import fmt_int, fmt_pct
+from app.layout import SOURCE_STORE
+from app.seats_export import export_href, profile_url
+from app.services import get_services
+
+dash.register_page(__name__, path="/seats", name="Seats", title="Copilot seats", order=1)
+
+TEAMS_SHOWN = 10
+KPIS = (
+    ("total", "Seats", "Every Copilot seat GitHub lists, by plan type."),
+    ("active", "Active", "Seats with activity in the last N days (N is chosen above)."),
+    (
+        "inactive",
+        "Inactive",
+        "Seats with no activity in the last N days, including seats never used.",
+    ),
+    ("never", "Never used", "Seats with no recorded activity at all."),
+    (
+        "pending",
+        "Pending cancellation",
+        "Seats with a pending cancellation date: they end at the next billing cycle.",
+    ),
+    (
+        "cost",
+        "Monthly cost of inactive seats",
+        "Inactive seats × the price per seat-month of their plan.",
+    ),
+)
+CHARTS = (
+    ("seats-buckets-graph", "Days since last activity"),
+    ("seats-editor-graph", "Editor of last activity"),
+    ("seats-assigned-graph", "Seats assigned over time"),
+    ("seats-team-graph", "Seats by assigning team"),
+)
+COLUMNS = (  # (sort key, header)
+    ("login", "Login"),
+    ("last_activity", "Last activity"),
+    ("editor", "Editor"),
+    ("plan", "Plan"),
+    ("team", "Assigning team"),
+    ("created", "Created"),
+)
+SORT_LABELS = {key: label for key, label in COLUMNS}
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}" if value == int(value) else f"${value:,.2f}"
+
+
+def _days_options(days: int) -> list[dict]:
+    choices = sorted(set(sa.DAY_CHOICES) | {days})
+    return [{"label": f"{d} days", "value": str(d)} for d in choices]
+
+
+def _plan_options(plans: list[str], chosen: str) -> list[dict]:
+    names = sorted(set(plans) | ({chosen} if chosen != "all" else set()))
+    return [{"label": "All plans", "value": "all"}] + [{"label": p, "value": p} for p in names]
+
+
+def _labelled(label: str, control, control_id: str, **col) -> dbc.Col:
+    return dbc.Col(
+        [dbc.Label(label, html_for=control_id, className="small mb-1"), control],
+        className="mb-2",
+        **col,
+    )
+
+
+def _page_controls(flt: sa.SeatFilter, plans: list[str]) -> dbc.Row:
+    return dbc.Row(
+        [
+            _labelled(
+                "Active means activity in the last",
+                dbc.Select(
+                    id="seats-days", options=_days_options(flt.days), value=str(flt.days), size="sm"
+                ),  # fmt: skip
+                "seats-days",
+                xs=6,
+                md=3,
+                lg=2,
+            ),
+            _labelled(
+                "Plan",
+                dbc.Select(
+                    id="seats-plan",
+                    options=_plan_options(plans, flt.plan),
+                    value=flt.plan,
+                    size="sm",
+                ),  # fmt: skip
+                "seats-plan",
+                xs=6,
+                md=3,
+                lg=2,
+            ),
+            dbc.Col(html.P(id="seats-definitions", className="small text-muted mb-2"), md=True),
+        ],
+        className="align-items-end g-3",
+    )
+
+
+def _sort_header(key: str, label: str) -> html.Th:
+    return html.Th(
+        html.Button(
+            [label, html.Span("", id=f"seats-sort-mark-{key}", className="ms-1")],
+            id=f"seats-sort-{key}",
+            className="btn btn-link btn-sm p-0 text-reset fw-semibold text-decoration-none",
+            type="button",
+            title=f"Sort by {label.lower()}",
+        ),
+        scope="col",
+    )
+
+
+def _table_controls(flt: sa.SeatFilter) -> dbc.Row:
+    return dbc.Row(
+        [
+            _labelled(
+                "Status",
+                dbc.Select(
+                    id="seats-status",
+                    options=[{"label": sa.STATUS_LABELS[s], "value": s} for s in sa.STATUSES],
+                    value=flt.status,
+                    size="sm",
+                ),
+                "seats-status",
+                xs=6,
+                md=3,
+                lg=2,
+            ),
+            _labelled(
+                "Search login",
+                dbc.Input(
+                    id="seats-search",
+                    type="search",
+                    value=flt.query,
+                    debounce=0.4,
+                    placeholder="e.g. octocat",
+                    size="sm",
+                    maxLength=100,
+                    autoComplete="off",
+                ),  # fmt: skip
+                "seats-search",
+                xs=6,
+                md=3,
+                lg=2,
+            ),
+            _labelled(
+                "Sort by",
+                dbc.Select(
+                    id="seats-sort",
+                    options=[{"label": label, "value": key} for key, label in COLUMNS],
+                    value=flt.sort,
+                    size="sm",
+                ),  # fmt: skip
+                "seats-sort",
+                xs=6,
+                md=2,
+            ),
+            _labelled(
+                "Order",
+                dbc.Select(
+                    id="seats-dir",
+                    options=[
+                        {"label": "Ascending", "value": "asc"},
+                        {"label": "Descending", "value": "desc"},
+                    ],
+                    value=flt.direction,
+                    size="sm",
+                ),  # fmt: skip
+                "seats-dir",
+                xs=6,
+                md=2,
+                lg=1,
+            ),
+            _labelled(
+                "Rows per page",
+                dbc.Select(
+                    id="seats-size",
+                    options=[{"label": str(n), "value": str(n)} for n in sa.PAGE_SIZES],
+                    value=str(flt.size),
+                    size="sm",
+                ),  # fmt: skip
+                "seats-size",
+                xs=6,
+                md=2,
+                lg=1,
+            ),
+            dbc.Col(
+                html.A(
+                    "Download CSV (this filter)",
+                    id="seats-export",
+                    href=export_href(flt),
+                    className="btn btn-outline-secondary btn-sm",
+                    download="",
+                ),  # fmt: skip
+                xs=6,
+                md="auto",
+                className="mb-2",
+            ),
+        ],
+        className="align-items-end g-3",
+    )
+
+
+def layout(days=None, status=None, plan=None, q=None, sort=None, page=None, **query):
+    """The page for the given query values (each falls back to its default when malformed)."""
+    flt = sa.parse_filter({"days": days, "status": status, "plan": plan, "q": q, "sort": sort,
+                           "page": page, "dir": query.get("dir"), "size": query.get("size")})  # fmt: skip
+    try:
+        view = get_services().seats()
+        plans = sorted(view.seats["plan_type"].unique().tolist())
+    except RuntimeError:  # no request context: Dash building its validation layout
+        plans = []
+    return html.Div(
+        [
+            html.H1("Copilot seats", className="h3"),
+            html.P(
+                "Who uses their Copilot seat, what idle seats cost, and the list of seats to "
+                "act on.",
+                className="text-muted",
+            ),
+            _page_controls(flt, plans),
+            html.Div(id="seats-notices"),
+            dbc.Row([kpi_card(f"seats-kpi-{key}", label, text) for key, label, text in KPIS]),
+            dbc.Row(
+                [dbc.Col(chart_card(graph_id, title, 320), lg=6) for graph_id, title in CHARTS]
+            ),
+            html.H2("Seat list", className="h5 mt-2", id="seats-list-heading"),
+            _table_controls(flt),
+            html.P(
+                "", id="seats-count", className="small text-muted mb-1", **{"aria-live": "polite"}
+            ),  # fmt: skip
+            dcc.Loading(
+                html.Div(
+                    html.Table(
+                        [
+                            html.Caption(
+                                "Copilot seats matching the filter", className="visually-hidden"
+                            ),  # fmt: skip
+                            html.Thead(html.Tr([_sort_header(k, label) for k, label in COLUMNS])),
+                            html.Tbody(id="seats-tbody"),
+                        ],
+                        className="table table-sm table-striped table-hover align-middle mb-1",
+                        id="seats-table",
+                        **{"aria-labelledby": "seats-list-heading"},
+                    ),
+                    className="table-responsive",
+                ),
+                type="default",
+                delay_show=250,
+            ),
+            html.Div(id="seats-empty"),
+            dbc.Pagination(
+                id="seats-pagination",
+                max_value=1,
+                active_page=flt.page,
+                first_last=True,
+                previous_next=True,
+                fully_expanded=False,
+                size="sm",
+                className="mt-2",
+            ),  # fmt: skip
+            dcc.Store(id="seats-url-sink"),
+        ]
+    )
+
+
+# -- helpers shared by the callbacks -----------------------------------------------------------
+
+
+def _view(source):
+    return get_services().seats(source if isinstance(source, str) else None)
+
+
+def _scope(view, days, plan) -> tuple[pd.DataFrame, sa.SeatFilter]:
+    """The seats in scope of the page-wide filters (plan), and the parsed filter."""
+    flt = sa.parse_filter({"days": days, "plan": plan})
+    frame = sa.filter_seats(view.seats, view.as_of, flt.days, "all", flt.plan, "")
+    return frame, flt
+
+
+def _kpi_values(k: sa.SeatKpis, settings) -> list[tuple[str, str]]:
+    plans = ", ".join(f"{fmt_int(n)} {p}" for p, n in k.by_plan.items()) or "no seats"
+    price_b, price_e = settings.seat_price_business, settings.seat_price_enterprise
+    return [
+        (fmt_int(k.total), plans),
+        (fmt_int(k.active), f"{fmt_pct(k.active_share, 0)} of seats, last {k.days} days"),
+        (fmt_int(k.inactive), f"incl. {fmt_int(k.never_used)} never used"),
+        (fmt_int(k.never_used), "no activity ever recorded"),
+        (fmt_int(k.pending_cancellation), "cancellation already requested"),
+        (
+            _money(k.inactive_monthly_cost),
+            f"{_money(price_b)} business, {_money(price_e)} enterprise per seat-month; "
+            f"other plans at the business price",
+        ),
+    ]
+
+
+# -- callbacks ---------------------------------------------------------------------------------
+
+
+@callback(
+    *[
+        Output(f"seats-kpi-{key}-{part}", "children")
+        for key, _, _ in KPIS
+        for part in ("value", "note")
+    ],
+    Output("seats-definitions", "children"),
+    Output("seats-notices", "children"),
+    Input("seats-days", "value"),
+    Input("seats-plan", "value"),
+    Input(SOURCE_STORE, "data"),
+)
+def update_kpis(days, plan, source):
+    """Headline counts and the cost of idle seats for the chosen activity window and plan."""
+    view = _view(source)
+    frame, flt = _scope(view, days, plan)
+    settings = get_services().settings
+    k = sa.seat_kpis(frame, view.as_of, flt.days, settings.seat_price_business,
+                     settings.seat_price_enterprise)  # fmt: skip
+    outputs: list = []
+    for value, note in _kpi_values(k, settings):
+        outputs.extend([value, note])
+    definitions = (
+        f"As of {view.as_of:%d %b %Y} (UTC). Active = activity in the last {flt.days} days; "
+        f"inactive = no activity in the last {flt.days} days, including never used. "
+        f"Cost assumes {_money(settings.seat_price_business)} per business seat and "
+        f"{_money(settings.seat_price_enterprise)} per enterprise seat per month; seats of "
+        f"other or unknown plans are costed at the business price."
+    )
+    return (*outputs, definitions, _notices(view))
+
+
+def _notices(view) -> list:
+    items = []
+    if view.error:
+        items.append(notice(view.error, "warning"))
+    if view.seats.empty:
+        items.append(
+            notice(
+                "No seat data was found. Put a seat list export (copilot-seats.json) in "
+                "SAMPLE_DATA_DIR, or switch to live data.",
+                "warning",
+            )  # fmt: skip
+        )
+    billing = view.billing if isinstance(view.billing, dict) else {}
+    breakdown = (
+        billing.get("seat_breakdown") if isinstance(billing.get("seat_breakdown"), dict) else {}
+    )
+    total = breakdown.get("total")
+    if isinstance(total, int) and total != len(view.seats):
+        items.append(
+            html.P(
+                f"GitHub billing reports {fmt_int(total)} seats in this cycle; the seat list "
+                f"holds {fmt_int(len(view.seats))}.",
+                className="small text-muted mb-2",
+            )  # fmt: skip
+        )
+    seat_problems = [p for p in view.problems if "seat" in str(p).lower()]
+    if seat_problems:
+        items.append(
+            notice(
+                [
+                    html.Strong(
+                        f"{len(seat_problems)} problem(s) while loading seats; "
+                        "everything else was loaded. "
+                    ),  # fmt: skip
+                    html.Details(
+                        [
+                            html.Summary("Details"),
+                            html.Ul([html.Li(str(p)) for p in seat_problems[:50]]),
+                        ]
+                    ),  # fmt: skip
+                ],
+                "warning",
+            )
+        )
+    return items
+
+
+@callback(
+    *[
+        o
+        for graph_id, _ in CHARTS
+        for o in (
+            Output(graph_id, "figure"),
+            Output(f"{graph_id}-summary", "children"),
+            Output(f"{graph_id}-table", "children"),
+        )
+    ],  # fmt: skip
+    Input("seats-days", "value"),
+    Input("seats-plan", "value"),
+    Input(SOURCE_STORE, "data"),
+)
+def update_charts(days, plan, source):
+    """The four seat charts, each with its summary sentence and data table."""
+    view = _view(source)
+    frame, flt = _scope(view, days, plan)
+    buckets = sa.activity_buckets(frame, view.as_of)
+    families = sa.by_editor_family(frame)
+    months = sa.assigned_over_time(frame)
+    teams = sa.by_team(frame, view.as_of, flt.days, TEAMS_SHOWN)
+    without_date = int(frame["created_at"].isna().sum())
+    return (
+        sf.activity_buckets_figure(buckets),
+        sf.activity_buckets_summary(buckets),
+        data_table(*sf.activity_buckets_table(buckets), "Seats by days since last activity"),
+        sf.editor_figure(families),
+        sf.editor_summary(families),
+        data_table(*sf.editor_table(families), "Seats by editor of last activity"),
+        sf.assigned_figure(months),
+        sf.assigned_summary(months, without_date),
+        data_table(*sf.assigned_table(months), "Seats assigned per month"),
+        sf.team_figure(teams, flt.days),
+        sf.team_summary(teams, flt.days),
+        data_table(*sf.team_table(teams), "Seats by assigning team"),
+    )
+
+
+def _date(value) -> str:
+    return "—" if pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
+def _row(seat, since: float) -> html.Tr:
+    login = seat.login
+    if login:
+        who = [html.A(login, href=profile_url(login, seat.html_url), target="_blank",
+                      rel="noopener noreferrer")]  # fmt: skip
+    else:
+        who = [html.Span("(no user: assignee deleted)", className="text-muted")]
+    if pd.notna(seat.pending_cancellation_date):
+        who.append(dbc.Badge(f"ends {seat.pending_cancellation_date:%Y-%m-%d}", color="warning",
+                             text_color="dark", className="ms-2"))  # fmt: skip
+    if since != since:  # NaN: never used
+        last = html.Span("Never used", className="text-muted")
+    else:
+        last = [_date(seat.last_activity_at),
+                html.Span(f" ({int(since)} d ago)", className="text-muted small")]  # fmt: skip
+    if seat.editor_family == sa.UNKNOWN_EDITOR:
+        editor = html.Span("—", title=seat.last_activity_editor or "no editor recorded")
+    else:
+        version = "" if seat.editor_version == "unknown" else f" {seat.editor_version}"
+        editor = html.Span(f"{seat.editor_family}{version}", title=seat.last_activity_editor)
+    return html.Tr(
+        [
+            html.Td(who),
+            html.Td(last),
+            html.Td(editor),
+            html.Td(seat.plan_type),
+            html.Td(seat.assigning_team or html.Span("direct", className="text-muted")),
+            html.Td(_date(seat.created_at)),
+        ]
+    )
+
+
+RESETS_PAGE = {"seats-days", "seats-plan", "seats-status", "seats-search", "seats-sort",
+               "seats-dir", "seats-size", SOURCE_STORE}  # fmt: skip
+
+
+@callback(
+    Output("seats-tbody", "children"),
+    Output("seats-count", "children"),
+    Output("seats-empty", "children"),
+    Output("seats-pagination", "max_value"),
+    Output("seats-pagination", "active_page"),
+    Output("seats-export", "href"),
+    *[Output(f"seats-sort-mark-{key}", "children") for key, _ in COLUMNS],
+    Input("seats-days", "value"),
+    Input("seats-plan", "value"),
+    Input("seats-status", "value"),
+    Input("seats-search", "value"),
+    Input("seats-sort", "value"),
+    Input("seats-dir", "value"),
+    Input("seats-size", "value"),
+    Input("seats-pagination", "active_page"),
+    Input(SOURCE_STORE, "data"),
+)
+def update_table(days, plan, status, q, sort, direction, size, page, source):
+    """One page of the filtered, sorted seat list; any filter change goes back to page 1."""
+    flt = sa.parse_filter({"days": days, "plan": plan, "status": status, "q": q, "sort": sort,
+                           "dir": direction, "size": size, "page": page})  # fmt: skip
+    if ctx.triggered_id in RESETS_PAGE:
+        flt = sa.SeatFilter(**{**flt.__dict__, "page": 1})
+    view = _view(source)
+    chosen = sa.filter_seats(view.seats, view.as_of, flt.days, flt.status, flt.plan, flt.query)
+    pages = sa.page_count(len(chosen), flt.size)
+    current = min(flt.page, pages)
+    rows, total = sa.sort_and_page(chosen, flt.sort, flt.direction, current, flt.size)
+    since = sa.days_since_activity(rows, view.as_of)
+    body = [_row(seat, d) for seat, d in zip(rows.itertuples(index=False), since, strict=True)]
+    if total:
+        first = (current - 1) * flt.size + 1
+        count = (f"Showing {fmt_int(first)}–{fmt_int(first + len(rows) - 1)} of "
+                 f"{fmt_int(total)} seats, sorted by {SORT_LABELS[flt.sort].lower()} "
+                 f"({'ascending' if flt.direction == 'asc' else 'descending'}).")  # fmt: skip
+        empty = None
+    else:
+        count = "0 seats."
+        empty = notice("No seats match this filter.", "secondary", notice_id="seats-empty-notice")
+    marks = [
+        ("▲" if flt.direction == "asc" else "▼") if key == flt.sort else "" for key, _ in COLUMNS
+    ]
+    source_name = view.source if isinstance(source, str) and source else None
+    return (body, count, empty, pages, current, export_href(flt, source_name), *marks)
+
+
+@callback(
+    Output("seats-sort", "value"),
+    Output("seats-dir", "value"),
+    *[Input(f"seats-sort-{key}", "n_clicks") for key, _ in COLUMNS],
+    State("seats-sort", "value"),
+    State("seats-dir", "value"),
+    prevent_initial_call=True,
+)
+def sort_from_header(*args):
+    """A click on a column header sorts by it; a second click reverses the order."""
+    current, direction = args[-2], args[-1]
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, str) or not trigger.startswith("seats-sort-"):
+        raise PreventUpdate
+    key = trigger.removeprefix("seats-sort-")
+    if key == current:
+        return key, "desc" if direction == "asc" else "asc"
+    return key, "asc"
+
+
+# Keep the query string in step with the filters without reloading the page (assets/url_state.js).
+clientside_callback(
+    dash.ClientsideFunction(namespace="copilot", function_name="syncQuery"),
+    Output("seats-url-sink", "data"),
+    Input("seats-days", "value"),
+    Input("seats-status", "value"),
+    Input("seats-plan", "value"),
+    Input("seats-search", "value"),
+    Input("seats-sort", "value"),
+    Input("seats-dir", "value"),
+    Input("seats-pagination", "active_page"),
+    Input("seats-size", "value"),
+    State("seats-url-sink", "id"),
+)
