@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
@@ -88,10 +89,23 @@ def _maybe_base64_pem(text: str) -> str | None:
     return decoded.strip() if "-----BEGIN" in decoded else None
 
 
+def rsa_private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The key object of validated PEM text (cached: RSA key checks cost ~100 ms)."""
+    key = _load_key(pem)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ConfigurationError("The private key is not an RSA private key.")
+    return key
+
+
+@lru_cache(maxsize=4)
+def _load_key(pem: str) -> object:
+    return serialization.load_pem_private_key(pem.encode("utf-8"), password=None)
+
+
 def _validate_rsa_private_key(pem: str, setting: str) -> None:
     not_rsa = f"{setting} is not a PEM-encoded RSA private key."
     try:
-        key = serialization.load_pem_private_key(pem.encode("utf-8"), password=None)
+        key = _load_key(pem)
     except TypeError:
         raise ConfigurationError(
             f"{setting} holds an encrypted private key: give the unencrypted .pem GitHub generated."

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 
 import httpx
 import jwt
-from cryptography.hazmat.primitives import serialization
 
 from app.github.errors import (
     AuthenticationFailed,
@@ -25,6 +24,7 @@ from app.github.errors import (
     PermissionDenied,
 )
 from app.github.transport import Transport
+from app.secrets import rsa_private_key
 
 log = logging.getLogger("app.github")
 
@@ -92,7 +92,7 @@ class InstallationAuth:
         self._scope = scope
         self._issuer = issuer
         self._issuer_setting = issuer_setting
-        self._key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+        self._key = rsa_private_key(private_key_pem)
         self._refresh_margin = refresh_margin
         self._clock = clock
         self._lock = threading.RLock()  # _new_token -> installation_id re-enters

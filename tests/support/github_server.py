@@ -170,7 +170,7 @@ class FakeGitHub:
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="fake-github", daemon=True
+            target=server.serve_forever, args=(0.05,), name="fake-github", daemon=True
         )
         self._thread.start()
         return self
