@@ -1,4 +1,8 @@
-"""The app shell: navbar (page links, data-source badge), global alert, page container."""
+"""The app shell: navbar (page links, data-source switch and badge), global alert, page container.
+
+The switch, the badge and their callbacks live in :mod:`app.source_switch`; importing it here is
+what registers those callbacks.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,22 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-SOURCE_STORE = "source-store"
+from app.source_switch import (
+    BADGE_ID,
+    SOURCE_STORE,
+    initial_badge_text,
+    source_switch,
+    status_interval,
+)
+
+__all__ = ["SOURCE_STORE", "navbar", "shell"]
 
 
 def navbar() -> dbc.Navbar:
-    pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order", 99))
+    pages = sorted(
+        dash.page_registry.values(),
+        key=lambda p: p["order"] if isinstance(p.get("order"), int) else 99,  # 404 has None
+    )
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
         for page in pages
@@ -24,9 +39,13 @@ def navbar() -> dbc.Navbar:
                 html.Div(
                     [
                         html.Span("Data: ", className="text-light small me-1"),
-                        dbc.Badge("Example data", id="source-badge", color="light",
-                                  text_color="dark", className="me-2"),
-                        html.Div(id="source-switch-slot"),
+                        html.Span(
+                            dbc.Badge(initial_badge_text(), id=BADGE_ID, color="light",
+                                      text_color="dark", className="me-2"),
+                            **{"aria-live": "polite"},
+                        ),
+                        html.Div(source_switch(), id="source-switch-slot"),
+                        status_interval(),
                     ],
                     className="d-flex align-items-center",
                 ),

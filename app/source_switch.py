@@ -1,0 +1,146 @@
+"""The navbar's data-source switch (Live / Example) and the badge saying what is shown.
+
+The user's choice lives in their browser: the ``source-store`` ``dcc.Store`` (session storage, so
+per tab and gone when the tab closes), never in server memory, because gunicorn workers and
+instances share nothing. Every page callback takes ``Input("source-store", "data")`` and passes
+it to the services, which fall back to the configured default when the choice is unusable.
+
+Importing this module registers its callbacks (Dash collects module-level ``@callback``\\ s when
+the app first serves); :mod:`app.layout` imports it, so nothing else has to.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, ctx, dcc, html, no_update
+
+from app.services import SOURCE_LABELS, SourceStatus, get_services, short_time
+
+SOURCE_STORE = "source-store"
+SWITCH_ID = "source-switch"
+BADGE_ID = "source-badge"
+INTERVAL_ID = "source-status-interval"
+STATUS_REFRESH_MS = 60_000  # how often an open page re-checks the badge (fetch time, staleness)
+SHORT_LABELS = {"live": "Live", "example": "Example"}
+SWITCH_HELP = "Choose which data the pages show; the choice is kept for this browser tab."
+
+
+def _sources() -> tuple[dict[str, str | None], str]:
+    """Availability of each source and the default, or safe defaults outside a request."""
+    try:
+        services = get_services()
+    except RuntimeError:  # no app context: Dash building its validation layout
+        return {"example": None, "live": None}, "example"
+    return services.available_sources(), services.resolve_source(None)
+
+
+def switch_options(available: dict[str, str | None]) -> list[dict]:
+    return [
+        {
+            "label": SHORT_LABELS[name],
+            "value": name,
+            "disabled": available.get(name) is not None,
+            "label_id": f"{SWITCH_ID}-{name}-label",
+            "input_id": f"{SWITCH_ID}-{name}",
+        }
+        for name in ("live", "example")
+    ]
+
+
+def source_switch() -> html.Div:
+    """The Live / Example toggle; Live is disabled, with the reason on hover, when unusable."""
+    available, default = _sources()
+    live_reason = available.get("live")
+    title = f"Live data is unavailable: {live_reason}" if live_reason else SWITCH_HELP
+    children: list = [
+        dbc.RadioItems(
+            id=SWITCH_ID,
+            options=switch_options(available),
+            value=default,
+            inline=True,
+            class_name="btn-group btn-group-sm",
+            input_class_name="btn-check",
+            label_class_name="btn btn-outline-light",
+            label_checked_class_name="active",
+        ),
+        html.Span(title, id=f"{SWITCH_ID}-help", className="visually-hidden"),
+    ]
+    if live_reason:
+        # A disabled button ignores the mouse, so the reason is on the wrapper (native title and
+        # a tooltip) and in visually hidden text for screen readers.
+        children.append(dbc.Tooltip(title, target=f"{SWITCH_ID}-wrap", placement="bottom"))
+    return html.Div(
+        children,
+        id=f"{SWITCH_ID}-wrap",
+        title=title,
+        role="group",
+        **{"aria-label": "Data source", "aria-describedby": f"{SWITCH_ID}-help"},
+    )
+
+
+def initial_badge_text() -> str:
+    _, default = _sources()
+    return SOURCE_LABELS[default]
+
+
+def status_interval() -> dcc.Interval:
+    return dcc.Interval(id=INTERVAL_ID, interval=STATUS_REFRESH_MS)
+
+
+def badge_state(status: SourceStatus) -> tuple[str, str, str, str]:
+    """(text, colour, text colour, title) of the badge for a source's status."""
+    if status.source != "live":
+        return status.label, "light", "dark", f"{status.label}: files in SAMPLE_DATA_DIR"
+    if status.fetched_at is None:
+        return "Live · no data", "danger", "white", status.error or "No live data yet."
+    fetched = short_time(status.fetched_at)
+    if status.stale_since is not None:
+        return (
+            f"Live · stale since {short_time(status.stale_since)}",
+            "warning",
+            "dark",
+            status.error or f"Fetched {fetched}",
+        )
+    return (
+        f"Live · fetched {fetched}",
+        "success",
+        "white",
+        f"Live data from GitHub, fetched {fetched}",
+    )
+
+
+@callback(
+    Output(SOURCE_STORE, "data"),
+    Output(SWITCH_ID, "value"),
+    Input(SWITCH_ID, "value"),
+    Input(SOURCE_STORE, "data"),
+)
+def sync_source(chosen, stored):
+    """Keep the switch and the session store in step (one callback, so no circular chain).
+
+    A click stores the choice; a page load (or a store written elsewhere) moves the switch to
+    the stored choice, or to the default when the stored one is unusable.
+    """
+    services = get_services()
+    if ctx.triggered_id == SWITCH_ID:
+        available = services.available_sources()
+        usable = isinstance(chosen, str) and available.get(chosen, "unknown") is None
+        if usable and chosen != stored:
+            return chosen, no_update
+        return no_update, no_update
+    resolved = services.resolve_source(stored if isinstance(stored, str) else None)
+    return no_update, (resolved if resolved != chosen else no_update)
+
+
+@callback(
+    Output(BADGE_ID, "children"),
+    Output(BADGE_ID, "color"),
+    Output(BADGE_ID, "text_color"),
+    Output(BADGE_ID, "title"),
+    Input(SOURCE_STORE, "data"),
+    Input(INTERVAL_ID, "n_intervals"),
+)
+def update_badge(source, _n_intervals):
+    """Name the active source; for live data, when it was fetched or since when it is stale."""
+    status = get_services().status(source if isinstance(source, str) else None)
+    return badge_state(status)

@@ -1,0 +1,219 @@
+"""The live source: the latest 28-day usage report, the seats and the billing summary from GitHub.
+
+I/O only: :meth:`LiveSource.fetch` talks to GitHub through :class:`~app.github.GitHubClient` and
+returns a JSON-able *payload* (what the cache stores, in memory and in Redis);
+:func:`loaded_from_payload` turns a payload into :class:`~app.model.LoadedData` with the model's
+loaders. Keeping the two apart means a payload read back from Redis is rebuilt with today's code
+and nothing but JSON ever crosses the shared store.
+
+What counts as a failed refresh (the cache then keeps serving the last good data):
+
+* any transient trouble (5xx, timeouts, rate limits, a bad token, a truncated file) on the usage
+  report or the seats: retrying later can help, so the whole refresh fails;
+* a missing permission or feature (403, 404, 422) on *one* of usage/seats: retrying does not
+  help, so the other part is still shown and the gap is listed as a load problem;
+* the billing summary is a nice-to-have: any failure there is only a load problem.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from app.cache import FetchError
+from app.github import (
+    GitHubClient,
+    GitHubError,
+    MetricsPolicyDisabled,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
+from app.model import LoadedData, usage_from_documents
+from app.model.schema import LoadProblem
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+
+log = logging.getLogger("app.sources.live")
+
+PAYLOAD_VERSION = 1
+#: Failures that a retry will not fix: the other parts are still worth showing.
+PERMANENT_ERRORS = (PermissionDenied, NotFound, MetricsPolicyDisabled)
+#: The seat fields the model reads (``app.model.seats``); the rest (a dozen URLs per user and
+#: team) is dropped so a 100,000-seat payload stays small in memory and in Redis.
+SEAT_FIELDS = (
+    "created_at",
+    "updated_at",
+    "pending_cancellation_date",
+    "last_activity_at",
+    "last_activity_editor",
+    "last_authenticated_at",
+    "plan_type",
+)
+ASSIGNEE_FIELDS = ("login", "id", "html_url", "type")
+TEAM_FIELDS = ("id", "name", "slug", "html_url")
+
+
+def slim_seat(seat: dict) -> dict:
+    """The parts of a GitHub seat object the dashboard uses (same shape, fewer keys)."""
+    slim = {name: seat.get(name) for name in SEAT_FIELDS if name in seat}
+    assignee = seat.get("assignee")
+    slim["assignee"] = (
+        {k: assignee.get(k) for k in ASSIGNEE_FIELDS if k in assignee}
+        if isinstance(assignee, dict)
+        else None
+    )
+    team = seat.get("assigning_team")
+    slim["assigning_team"] = (
+        {k: team.get(k) for k in TEAM_FIELDS if k in team} if isinstance(team, dict) else None
+    )
+    return slim
+
+
+def _problem(part: str, exc: BaseException) -> dict:
+    return {"source": f"GitHub {part}", "record": None, "message": str(exc)}
+
+
+class LiveSource:
+    """Reads Copilot data from GitHub as the configured GitHub App."""
+
+    name = "live"
+    label = "Live (GitHub)"
+
+    def __init__(
+        self,
+        settings: Settings,
+        client_factory: Callable[[Settings], GitHubClient] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._client_factory = client_factory or GitHubClient.from_settings
+        #: When :meth:`load` last fetched (UTC); the cache records its own fetch times.
+        self.fetched_at: datetime | None = None
+
+    @property
+    def scope(self) -> str:
+        if self.settings.github_enterprise:
+            return f"enterprise '{self.settings.github_enterprise}'"
+        return f"organisation '{self.settings.github_org}'"
+
+    # -- I/O ----------------------------------------------------------------------------------
+    def fetch(self) -> dict:
+        """Usage report files, seats and billing as a JSON-able payload.
+
+        Raises :class:`~app.cache.FetchError` with a page-ready message when the refresh failed.
+        """
+        try:
+            client = self._client_factory(self.settings)
+        except GitHubError as exc:
+            raise FetchError(str(exc)) from None
+        with client:
+            wanted: dict[str, Callable[[], Any]] = {
+                "usage report": client.latest_usage_documents,
+                "seats": client.seats,
+            }
+            if not self.settings.github_enterprise:  # billing exists per organisation only
+                wanted["billing summary"] = client.billing
+            results = _run_concurrently(wanted)
+        return self._payload(results)
+
+    def _payload(self, results: dict[str, Any]) -> dict:
+        usage, seats, billing = (
+            results.get("usage report"),
+            results.get("seats"),
+            results.get("billing summary"),
+        )
+        failures = {k: v for k, v in results.items() if isinstance(v, BaseException)}
+        for part in ("usage report", "seats"):
+            exc = failures.get(part)
+            if exc is not None and not isinstance(exc, PERMANENT_ERRORS):
+                raise _fetch_error(exc)
+        if "usage report" in failures and "seats" in failures:
+            raise FetchError(
+                f"{failures['usage report']} Seats: {failures['seats']}",
+                retry_at=None,
+            )
+        problems = [_problem(part, exc) for part, exc in failures.items()]
+        for part, exc in failures.items():
+            log.warning("Live data: the %s could not be fetched (%s)", part, exc)
+        payload: dict[str, Any] = {
+            "v": PAYLOAD_VERSION,
+            "scope": self.scope,
+            "documents": [] if isinstance(usage, BaseException) else [[n, d] for n, d in usage],
+            "seats": None,
+            "total_seats": None,
+            "billing": billing if isinstance(billing, dict) else None,
+            "problems": problems,
+        }
+        if not isinstance(seats, BaseException) and seats is not None:
+            payload["seats"] = [slim_seat(s) for s in seats.seats if isinstance(s, dict)]
+            payload["total_seats"] = seats.total_seats
+        return payload
+
+    # -- shaping ------------------------------------------------------------------------------
+    @staticmethod
+    def build(payload: dict) -> LoadedData:
+        return loaded_from_payload(payload)
+
+    def load(self) -> LoadedData:
+        """Fetch now (no cache) and build; records :attr:`fetched_at`."""
+        payload = self.fetch()
+        self.fetched_at = datetime.now(UTC)
+        return loaded_from_payload(payload)
+
+
+def _run_concurrently(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Each call's result, or the exception it raised (GitHub errors only; others propagate)."""
+    results: dict[str, Any] = {}
+    with ThreadPoolExecutor(max_workers=len(calls), thread_name_prefix="live-fetch") as pool:
+        futures = {name: pool.submit(fn) for name, fn in calls.items()}
+        for name, future in futures.items():
+            try:
+                results[name] = future.result()
+            except GitHubError as exc:
+                results[name] = exc
+    return results
+
+
+def _fetch_error(exc: GitHubError) -> FetchError:
+    retry_at = exc.retry_at.timestamp() if isinstance(exc, RateLimited) else None
+    return FetchError(str(exc), retry_at=retry_at)
+
+
+def loaded_from_payload(payload: dict) -> LoadedData:
+    """A payload (fresh, or read back from the shared cache) as LoadedData.
+
+    Raises ``ValueError`` when the payload does not have the expected shape, so the cache treats
+    a foreign entry as corrupt instead of showing half of it.
+    """
+    if not isinstance(payload, dict) or payload.get("v") != PAYLOAD_VERSION:
+        raise ValueError("not a live-data payload of this version")
+    documents = payload.get("documents")
+    seats = payload.get("seats")
+    billing = payload.get("billing")
+    problems = payload.get("problems") or []
+    if not isinstance(documents, list) or not all(
+        isinstance(d, list) and len(d) == 2 and isinstance(d[0], str) for d in documents
+    ):
+        raise ValueError("payload documents are not [name, value] pairs")
+    if seats is not None and not isinstance(seats, list):
+        raise ValueError("payload seats are not a list")
+    if billing is not None and not isinstance(billing, dict):
+        raise ValueError("payload billing is not an object")
+    if not isinstance(problems, list) or not all(isinstance(p, dict) for p in problems):
+        raise ValueError("payload problems are not a list of objects")
+    loaded = usage_from_documents([(name, value) for name, value in documents])
+    extra = tuple(
+        LoadProblem(str(p.get("source") or "GitHub"), None, str(p.get("message") or ""))
+        for p in problems
+    )
+    return replace(
+        loaded,
+        seat_records=[s for s in seats or [] if isinstance(s, dict)],
+        billing=billing,
+        problems=tuple(loaded.problems) + extra,
+    )
