@@ -37,8 +37,13 @@ RUN pip install --no-cache-dir --no-compile --no-deps --only-binary=:all: -r req
 # The application source, laid out exactly as Cloud Foundry runs it (from the app directory),
 # byte-compiled now so a read-only root filesystem costs nothing at start.
 # .dockerignore is an allow-list (app/, pages/, assets/, sample_data/, gunicorn.conf.py, ...).
+# assets/vendor (the partial plotly.js bundle and Bootstrap) comes from npm via `make assets`;
+# without it pages silently fall back to the 4.8 MB full plotly.js, so refuse to build.
 COPY . ./
-RUN rm -rf scripts && python -m compileall -q .
+RUN test -f assets/vendor/.stamp \
+        || { echo "assets/vendor is missing: run 'make assets' before 'docker build'" >&2; exit 1; } \
+    && rm -rf scripts \
+    && python -m compileall -q .
 
 # ---------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
