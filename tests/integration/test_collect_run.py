@@ -1,0 +1,142 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.support are redefined as parameters)
+"""``copilot-collect run`` against the FakeGitHub server and moto's S3 server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from app.collect import ExitCode, run_collect
+from app.storage import open_history_store
+from tests.support.s3_server import S3Server, s3_bucket, s3_server  # noqa: F401
+from tests.support.storage_collect import (
+    KIND,
+    collector_settings,
+    fake_github,
+    quick_client,
+    report_days,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def _fake_aws_credentials(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in s3_server.env.items():
+        monkeypatch.setenv(name, value)
+
+
+def _s3_settings(gh_url: str, server: S3Server, bucket: str, **overrides):
+    return collector_settings(
+        gh_url,
+        f"s3://{bucket}/copilot-history",
+        aws_endpoint_url=server.endpoint_url,
+        aws_region="eu-west-2",
+        **overrides,
+    )
+
+
+def _keys(server: S3Server, bucket: str) -> set[str]:
+    paginator = server.client().get_paginator("list_objects_v2")
+    return {
+        item["Key"]
+        for page in paginator.paginate(Bucket=bucket)
+        for item in page.get("Contents", [])
+    }
+
+
+def test_backfill_then_rerun_is_harmless(s3_server: S3Server, s3_bucket: str) -> None:
+    with_reports = report_days(12)  # yesterday and the 11 days before; older days answer 204
+    with fake_github(with_reports, seats=30) as gh:
+        settings = _s3_settings(gh.url, s3_server, s3_bucket)
+        first = run_collect(settings, days_back=20, client_factory=quick_client, interactive=False)
+        assert first.exit_code == ExitCode.OK, first.as_dict()
+        assert first.counts["days_written"] == 12
+        assert first.counts["days_no_report"] == 8
+        assert first.counts["seats_written"] == 1
+        keys_after_first = _keys(s3_server, s3_bucket)
+        day_keys = {k for k in keys_after_first if k.startswith("copilot-history/days/")}
+        assert len(day_keys) == 12
+        # 204 for settled days (>= 7 days old) is remembered, recent ones are asked again.
+        absent = {k for k in keys_after_first if k.startswith("copilot-history/absent/")}
+        assert len(absent) == 8
+
+        gh.reset_stats()
+        second = run_collect(settings, days_back=20, client_factory=quick_client, interactive=False)
+        assert second.exit_code == ExitCode.OK, second.as_dict()
+        assert second.counts.get("days_written", 0) == 0
+        assert gh.count("/copilot/metrics/reports/") == 0  # nothing left to ask GitHub
+        assert gh.count("/copilot/billing/seats") == 0  # today's seats already stored
+        assert _keys(s3_server, s3_bucket) == keys_after_first  # no new objects at all
+
+    history = open_history_store(settings).load_history()
+    totals = history.usage.totals
+    assert sorted(totals["day"]) == sorted(pd.Timestamp(d) for d in with_reports)
+    assert (totals["generation"] == "reports").all()
+    assert history.seats_over_time["total_seats"].tolist() == [30]
+    assert history.problems == ()
+
+
+def test_failed_days_give_partial_and_the_next_run_completes(
+    s3_server: S3Server, s3_bucket: str
+) -> None:
+    days = report_days(6)
+    broken = days[2]
+    with fake_github(days) as gh:
+        gh.add_fault(rf"/downloads/{KIND}\.{broken.isoformat()}\.", "bad_json", count=2)
+        settings = _s3_settings(gh.url, s3_server, s3_bucket)
+        first = run_collect(settings, days_back=6, client_factory=quick_client, interactive=False)
+        assert first.exit_code == ExitCode.PARTIAL
+        assert set(first.failures) == {broken.isoformat()}
+        assert first.counts["days_written"] == 5
+        second = run_collect(settings, days_back=6, client_factory=quick_client, interactive=False)
+        assert second.exit_code == ExitCode.OK, second.as_dict()
+        assert second.counts["days_written"] == 1
+    history = open_history_store(settings).load_history()
+    assert len(history.usage.totals) == 6
+
+
+def test_refused_credentials_exit_3_and_write_no_days(s3_server: S3Server, s3_bucket: str) -> None:
+    with fake_github(report_days(3)) as gh:
+        settings = _s3_settings(gh.url, s3_server, s3_bucket, github_app_client_id="Iv1.unknown")
+        outcome = run_collect(settings, days_back=3, client_factory=quick_client, interactive=False)
+    assert outcome.exit_code == ExitCode.GITHUB, outcome.as_dict()
+    assert not any("/days/" in k for k in _keys(s3_server, s3_bucket))
+
+
+def test_configuration_errors_exit_2(s3_server: S3Server, s3_bucket: str) -> None:
+    with fake_github([]) as gh:
+        bad_store = collector_settings(gh.url, "ftp://nowhere/history")
+        assert run_collect(bad_store, days_back=1).exit_code == ExitCode.CONFIGURATION
+        no_org = _s3_settings(gh.url, s3_server, s3_bucket, github_org=None)
+        assert run_collect(no_org, days_back=1).exit_code == ExitCode.CONFIGURATION
+
+
+def test_unreachable_storage_exits_4(tmp_path) -> None:
+    from tests.support.net import free_port
+
+    with fake_github(report_days(2)) as gh:
+        settings = collector_settings(
+            gh.url,
+            "s3://no-such-server/copilot-history",
+            aws_endpoint_url=f"http://127.0.0.1:{free_port()}",
+            aws_region="eu-west-2",
+        )
+        outcome = run_collect(settings, days_back=2, client_factory=quick_client, interactive=False)
+    assert outcome.exit_code == ExitCode.STORAGE, outcome.as_dict()
+    assert "S3" in outcome.message
+
+
+def test_file_store_backfill(tmp_path) -> None:
+    days = report_days(4)
+    with fake_github(days) as gh:
+        settings = collector_settings(gh.url, f"file://{tmp_path}/history")
+        outcome = run_collect(settings, days_back=4, client_factory=quick_client, interactive=False)
+    assert outcome.exit_code == ExitCode.OK, outcome.as_dict()
+    stored = sorted((tmp_path / "history" / "days" / KIND).iterdir())
+    assert [p.name for p in stored] == [f"{d.isoformat()}.json.gz" for d in sorted(days)]
+    history = open_history_store(settings).load_history()
+    assert sorted(history.usage.totals["day"]) == [pd.Timestamp(d) for d in sorted(days)]
+    assert history.seats_over_time["day"].tolist() == [pd.Timestamp(dt.datetime.now(dt.UTC).date())]

@@ -1,0 +1,70 @@
+"""Shared set-up for collector tests: a FakeGitHub with reports for recent days, and settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from app.github.client import GitHubClient
+from app.github.transport import RetryPolicy
+from app.settings import Secret, Settings
+from tests.support.github_fixtures import org_day_record
+from tests.support.github_keys import key_pair
+from tests.support.github_server import FakeGitHub
+
+ISSUER = "Iv1.fakeclientid"
+KIND = "organization-1-day"
+
+
+def yesterday() -> dt.date:
+    return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+
+
+def report_days(count: int, newest: dt.date | None = None) -> list[dt.date]:
+    newest = newest or yesterday()
+    return [newest - dt.timedelta(days=i) for i in range(count)]
+
+
+@contextmanager
+def fake_github(
+    days_with_reports: list[dt.date], seats: int = 12, **options
+) -> Iterator[FakeGitHub]:
+    """A started FakeGitHub serving one organisation report file per day in the list."""
+    with FakeGitHub(public_key_pem=key_pair().public_pem, org="acme", seats=seats, **options) as gh:
+        for day in days_with_reports:
+            gh.set_report(KIND, day, [("report.ndjson", [org_day_record(day, active=5 + day.day)])])
+        yield gh
+
+
+def collector_settings(gh_url: str, history_store: str, **overrides) -> Settings:
+    values = {
+        "history_store": history_store,
+        "github_api_url": gh_url,
+        "github_org": "acme",
+        "github_app_client_id": ISSUER,
+        "github_app_private_key": Secret(key_pair().private_pem),
+        "github_max_concurrency": 8,
+        "github_timeout_seconds": 10.0,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+def collector_env(gh_url: str, history_store: str) -> dict[str, str]:
+    """Environment for ``python -m app.collect`` pointing at the fake GitHub."""
+    return {
+        "HISTORY_STORE": history_store,
+        "GITHUB_API_URL": gh_url,
+        "GITHUB_ORG": "acme",
+        "GITHUB_APP_CLIENT_ID": ISSUER,
+        "GITHUB_APP_PRIVATE_KEY": key_pair().private_pem,
+        "LOG_FORMAT": "json",
+    }
+
+
+def quick_client(settings: Settings) -> GitHubClient:
+    """A client whose retries wait milliseconds, not seconds."""
+    return GitHubClient.from_settings(
+        settings, retry=RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.05)
+    )
