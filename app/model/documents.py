@@ -110,7 +110,7 @@ def _ndjson_lines(text: str) -> list[tuple[int, object, str | None]] | None:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            parsed.append((number, None, _describe(exc)))
+            parsed.append((number, None, f"{exc.msg} at column {exc.colno}"))
             ok = False
         else:
             ok = isinstance(value, dict)
