@@ -1,0 +1,22 @@
+terraform {
+  required_version = ">= 1.6.0, < 2.0.0"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.80"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.aws_region
+
+  default_tags {
+    tags = merge(var.tags, {
+      Application = "copilot-usage-dashboard"
+      Environment = var.environment
+      ManagedBy   = "terraform"
+    })
+  }
+}
