@@ -7,6 +7,7 @@ Reproduces the full nested day object, with the quirks real archives hold: a sec
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import defaultdict
 from collections.abc import Iterator
@@ -269,6 +270,7 @@ def iter_enterprise_metrics_days(
         for lang in range(languages)
     ]
     scale = 1.0 / sum(c[3] for c in cells)
+    cell_w = [c[3] * scale for c in cells]
     noise = [rng.uniform(0.85, 1.15) for _ in range(4099)]
     heads = [model_head(name, False) for name in model_names]
     start = end - timedelta(days=days - 1)
@@ -277,6 +279,7 @@ def iter_enterprise_metrics_days(
         weekday = day.weekday() < 5
         active = round((42_000 + 18 * index) * (1.0 if weekday else 0.08) * noise[index % 4099])
         suggestions_total = active * 55.0
+        users_scale = active * 2.0
         rate = 0.27 + 0.04 * noise[(index * 7) % 4099] - 0.04
         offset = index * 2_887
         editor_objs = []
@@ -285,10 +288,11 @@ def iter_enterprise_metrics_days(
             model_objs = []
             for m in range(models):
                 rows = []
+                base = (e * models + m) * languages
                 for lang in range(languages):
-                    k = (e * models + m) * languages + lang
-                    w = cells[k][3] * scale * noise[(offset + k) % 4099]
-                    users = int(active * w * 2.0) + 1
+                    k = base + lang
+                    w = cell_w[k] * noise[(offset + k) % 4099]
+                    users = int(users_scale * w) + 1
                     sugg = int(suggestions_total * w) + 1
                     acc = int(sugg * rate)
                     lang_users[lang] += users
@@ -366,5 +370,15 @@ def iter_enterprise_metrics_days(
 def enterprise_metrics_days(
     days: int = 730, languages: int = 60, editors: int = 8, models: int = 6, seed: int = 7
 ) -> list[dict]:
-    """All of ``iter_enterprise_metrics_days`` in a list (about 2 GB-free of RAM for 730 days)."""
-    return list(iter_enterprise_metrics_days(days, languages, editors, models, seed))
+    """All of ``iter_enterprise_metrics_days`` in a list (730 full days take about 0.7 GB).
+
+    The cyclic garbage collector is paused while the millions of small dicts are built: they hold
+    no cycles, and its repeated scans would otherwise more than double the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return list(iter_enterprise_metrics_days(days, languages, editors, models, seed))
+    finally:
+        if was_enabled:
+            gc.enable()

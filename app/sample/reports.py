@@ -126,6 +126,8 @@ def add_into(target: dict, key: object, values: Measures) -> None:
 
 def split_measures(values: Measures, weights: list[float]) -> list[Measures]:
     """Split each measure by the same weights; the parts add up exactly."""
+    if len(weights) == 1:
+        return [list(values)]
     columns = [apportion(v, weights) for v in values]
     return [list(row) for row in zip(*columns, strict=True)]
 

@@ -126,13 +126,16 @@ def days_between(start: date, end: date) -> list[date]:
 
 def apportion(total: int, weights: list[float]) -> list[int]:
     """Split an integer total by weights so the parts add up exactly (largest remainder)."""
+    if len(weights) == 1:
+        return [total if weights[0] > 0 else 0]
     wsum = sum(weights)
     if total <= 0 or wsum <= 0:
         return [0] * len(weights)
     raw = [total * w / wsum for w in weights]
     parts = [int(r) for r in raw]
     short = total - sum(parts)
-    order = sorted(range(len(raw)), key=lambda i: (parts[i] - raw[i], i))
-    for i in order[:short]:
-        parts[i] += 1
+    if short:
+        order = sorted(range(len(raw)), key=lambda i: (parts[i] - raw[i], i))
+        for i in order[:short]:
+            parts[i] += 1
     return parts

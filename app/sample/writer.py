@@ -115,12 +115,12 @@ def write_seats(out: Path, seats: list[dict]) -> list[Path]:
     return [seats_path, write_text(out / "copilot-billing.json", billing)]
 
 
-def write_enterprise_metrics(out: Path, seed: int) -> list[Path]:
+def write_enterprise_metrics(out: Path, seed: int, days: int = ENTERPRISE_DAYS) -> list[Path]:
     """730 days of the wide cube, one file per quarter, streamed so memory stays flat."""
     paths: list[Path] = []
     current: str | None = None
     handle = None
-    for day in iter_enterprise_metrics_days(ENTERPRISE_DAYS, 60, 8, 6, seed):
+    for day in iter_enterprise_metrics_days(days, 60, 8, 6, seed):
         q = quarter(date.fromisoformat(day["date"]))
         if q != current:
             if handle:

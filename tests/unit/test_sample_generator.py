@@ -1,0 +1,70 @@
+"""The example-data generator: deterministic bytes, CLI, and the committed folder is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.sample import generate
+from app.sample.__main__ import main
+from app.settings import PROJECT_ROOT
+
+SAMPLE = PROJECT_ROOT / "sample_data"
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("first")
+    paths = generate(out)
+    assert sorted(p.name for p in paths) == sorted(contents(out))
+    return contents(out)
+
+
+def test_same_seed_gives_identical_bytes(first: dict[str, bytes], tmp_path: Path) -> None:
+    generate(tmp_path)
+    second = contents(tmp_path)
+    assert second.keys() == first.keys()
+    changed = [name for name in first if first[name] != second[name]]
+    assert changed == []
+
+
+def test_other_seed_gives_other_data(first: dict[str, bytes], tmp_path: Path) -> None:
+    generate(tmp_path, seed=8)
+    other = contents(tmp_path)
+    assert other["copilot-seats.json"] != first["copilot-seats.json"]
+    assert other["copilot-metrics-2025-Q1.json"] != first["copilot-metrics-2025-Q1.json"]
+
+
+def test_committed_sample_data_is_what_the_generator_writes(first: dict[str, bytes]) -> None:
+    committed = contents(SAMPLE)
+    missing = sorted(set(first) - set(committed))
+    assert missing == [], f"sample_data lacks {missing}: run python -m app.sample"
+    stale = [name for name in first if committed[name] != first[name]]
+    assert stale == [], f"sample_data is out of date ({stale[:3]}...): run python -m app.sample"
+
+
+def test_sample_data_stays_small(first: dict[str, bytes]) -> None:
+    assert sum(len(b) for b in first.values()) < 12_000_000
+
+
+def test_cli_writes_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--out", str(tmp_path), "--seed", "3"]) == 0
+    assert (tmp_path / "copilot-seats.json").is_file()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_cli_notes_stale_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "copilot-metrics-1999-Q1.json").write_text("[]")
+    main(["--out", str(tmp_path)])
+    assert "copilot-metrics-1999-Q1.json" in capsys.readouterr().err
+    assert (tmp_path / "copilot-metrics-1999-Q1.json").exists()  # never deleted
+
+
+def test_unknown_scale_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown scale"):
+        generate(tmp_path, scale="huge")
