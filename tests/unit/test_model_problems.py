@@ -166,7 +166,7 @@ def test_report_bad_day_entry_costs_only_that_day():
     assert loaded.usage.empty
     assert _problems(loaded)[0] == (
         "org.ndjson",
-        "line 1 (day 2025-11-01)",
+        "record 1 (day 2025-11-01)",  # a one-object file is a JSON document
         "day_totals[0].totals_by_ide[1] is not an object",
     )
 
