@@ -57,6 +57,7 @@ def init_sentry(settings: Any) -> bool:
     if not dsn:
         return False
     register_secret(dsn)
+    register_secret(dsn.split("//", 1)[-1].split("@", 1)[0])  # the DSN's key on its own
     import sentry_sdk
     from sentry_sdk.integrations.flask import FlaskIntegration
     from sentry_sdk.integrations.logging import LoggingIntegration
@@ -79,6 +80,8 @@ def init_sentry(settings: Any) -> bool:
             before_send_transaction=before_send,
             before_breadcrumb=lambda crumb, hint: scrub_value(crumb),
             shutdown_timeout=1,
+            # no sentry-trace/baggage headers on our calls to GitHub, AWS or Redis
+            trace_propagation_targets=[],
             traces_sample_rate=0.0,
             integrations=[
                 FlaskIntegration(),

@@ -36,16 +36,18 @@ class CapturedRequests:
             bodies = list(self.bodies)
         for body in bodies:
             lines = body.split("\n")
-            for index, line in enumerate(lines):
+            index = 0
+            while index < len(lines):
                 try:
-                    item = json.loads(line)
+                    item = json.loads(lines[index])
                 except ValueError:
-                    continue
+                    item = None
                 if isinstance(item, dict) and item.get("type") in {"event", "transaction"}:
                     with contextlib.suppress(ValueError, IndexError):
                         found.append(json.loads(lines[index + 1]))
-                elif isinstance(item, dict) and "event_id" in item and "exception" in item:
-                    found.append(item)
+                    index += 2
+                    continue
+                index += 1
         return found
 
     def wait_for_events(self, count: int = 1, timeout: float = 10.0) -> list[dict]:
