@@ -47,7 +47,10 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         )
     summary = outcome.as_dict()
     log.info(
-        "lambda %s finished: %s", command, summary["status"], extra={"event": "finished", **summary}
+        "lambda %s finished: %s",
+        command,
+        summary["status"],
+        extra={"event": "finished", "outcome": summary},
     )
     if outcome.exit_code >= ExitCode.CONFIGURATION:
         raise CollectorFailed(f"{command} failed ({summary['status']}): {outcome.message}")

@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcome.command,
         outcome.exit_code.name.lower(),
         f" ({outcome.message})" if outcome.message else "",
-        extra={"event": "finished", **outcome.as_dict()},
+        extra={"event": "finished", "outcome": outcome.as_dict()},
     )
     if sys.stdout.isatty():
         print(json.dumps(outcome.as_dict(), indent=2))

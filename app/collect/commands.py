@@ -164,7 +164,7 @@ def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
                 name,
                 key,
                 len(loaded.usage.totals),
-                extra={"event": "import", "key": key, "created": created},
+                extra={"event": "import", "key": key, "new_object": created},
             )
         if outcome.counts.get("files_failed"):
             outcome.fail(

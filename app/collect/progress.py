@@ -57,7 +57,7 @@ class Progress:
             self.description,
             done,
             self.total,
-            extra={"event": "progress", "done": done, "total": self.total, **counts},
+            extra={"event": "progress", "done": done, "total": self.total, "counts": counts},
         )
 
     def __enter__(self) -> Progress:

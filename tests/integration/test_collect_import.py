@@ -1,0 +1,123 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.support are redefined as parameters)
+"""``copilot-collect import``: files of all three generations, deduplicated, newest generation wins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app.collect import ExitCode, import_files, lambda_handler
+from app.collect.aws import CollectorFailed
+from app.settings import Settings
+from app.storage import open_history_store
+from tests.support import storage_data as sd
+from tests.support.s3_server import S3Server, s3_bucket, s3_server  # noqa: F401
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _export_files(folder: Path) -> list[Path]:
+    files = {
+        "historic_usage_data.json": sd.usage_export(
+            sd.days_between(dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+        ),
+        "metrics-dump.json": sd.metrics_export(
+            sd.days_between(dt.date(2025, 12, 20), dt.date(2026, 1, 5))
+        ),
+        "organization-report.ndjson": sd.report_ndjson(
+            sd.days_between(dt.date(2026, 1, 1), dt.date(2026, 1, 10))
+        ),
+    }
+    paths = []
+    for name, data in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def _cli(args: list[str], history_store: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HISTORY_STORE": history_store,
+        "LOG_FORMAT": "json",
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "app.collect", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _check_merged(history) -> None:
+    totals = history.usage.totals
+    assert totals["day"].is_unique
+    assert totals.groupby("generation").size().to_dict() == {
+        "usage": 30,
+        "metrics": 12,  # Dec 20 - Dec 31; Jan 1-5 belong to the newer reports
+        "reports": 10,
+    }
+    assert totals.loc[totals["day"] == pd.Timestamp("2026-01-02"), "generation"].item() == "reports"
+
+
+def test_cli_import_of_three_generations_into_a_folder(tmp_path: Path) -> None:
+    files = _export_files(tmp_path)
+    store_url = f"file://{tmp_path}/history"
+    first = _cli(["import", *map(str, files)], store_url)
+    assert first.returncode == 0, (first.stdout + first.stderr)[-2000:]
+    imports = sorted((tmp_path / "history" / "imports").iterdir())
+    assert [p.name for p in imports] == sorted(
+        f"{hashlib.sha256(f.read_bytes()).hexdigest()}.json.gz" for f in files
+    )
+    _check_merged(open_history_store(Settings(history_store=store_url)).load_history())
+
+    again = _cli(["import", *map(str, files)], store_url)
+    assert again.returncode == 0, (again.stdout + again.stderr)[-2000:]
+    lines = (again.stdout + again.stderr).splitlines()
+    finished = [json.loads(line) for line in lines if '"finished"' in line]
+    assert finished[-1]["outcome"]["counts"]["files_already_stored"] == 3
+    assert sorted((tmp_path / "history" / "imports").iterdir()) == imports
+
+
+def test_cli_import_refuses_a_file_without_usage(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.json"
+    junk.write_text('{"hello": "world"}')
+    good = _export_files(tmp_path)[0]
+    result = _cli(["import", str(junk), str(good)], f"file://{tmp_path}/history")
+    assert result.returncode == int(ExitCode.PARTIAL)
+    assert "notes.json" in result.stdout + result.stderr
+    assert len(list((tmp_path / "history" / "imports").iterdir())) == 1
+
+
+def test_import_into_s3_and_lambda_rebuild(
+    s3_server: S3Server, s3_bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in s3_server.env.items():
+        monkeypatch.setenv(name, value)
+    store_url = f"s3://{s3_bucket}/copilot-history"
+    monkeypatch.setenv("HISTORY_STORE", store_url)
+    settings = Settings.from_env()
+    outcome = import_files(settings, _export_files(tmp_path))
+    assert outcome.exit_code == ExitCode.OK, outcome.as_dict()
+    assert outcome.counts["files_imported"] == 3
+    _check_merged(open_history_store(settings).load_history())
+
+    summary = lambda_handler({"command": "rebuild", "full": True}, None)
+    assert summary["status"] == "ok" and summary["counts"]["snapshot_objects"] == 3
+
+    monkeypatch.setenv("HISTORY_STORE", "ftp://not-a-store")
+    with pytest.raises(CollectorFailed, match="configuration"):
+        lambda_handler({}, None)
