@@ -442,10 +442,17 @@ def _date(value) -> str:
 def _row(seat, since: float) -> html.Tr:
     login = seat.login
     if login:
-        who = [html.A(login, href=profile_url(login, seat.html_url), target="_blank",
-                      rel="noopener noreferrer")]  # fmt: skip
+        who = [
+            html.A(
+                login,
+                href=profile_url(login, seat.html_url),
+                target="_blank",
+                rel="noopener noreferrer",
+                className="seat-login",
+            )  # fmt: skip
+        ]
     else:
-        who = [html.Span("(no user: assignee deleted)", className="text-muted")]
+        who = [html.Span("(no user: assignee deleted)", className="seat-login text-muted")]
     if pd.notna(seat.pending_cancellation_date):
         who.append(dbc.Badge(f"ends {seat.pending_cancellation_date:%Y-%m-%d}", color="warning",
                              text_color="dark", className="ms-2"))  # fmt: skip

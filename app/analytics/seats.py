@@ -52,7 +52,7 @@ SORT_COLUMNS: dict[str, str] = {
 DIRECTIONS: tuple[str, ...] = ("asc", "desc")
 DEFAULT_SORT = "last_activity"
 DEFAULT_DIRECTION = "asc"
-PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
+PAGE_SIZES: tuple[int, ...] = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
 BUCKETS: tuple[tuple[str, int, int], ...] = (
     ("0-7 days", 0, 7),
