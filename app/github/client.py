@@ -8,7 +8,6 @@ transport bounds every request in flight to ``max_concurrency`` (never above 100
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -203,37 +202,37 @@ class GitHubClient:
 
     # --- seats and billing -------------------------------------------------------------------
     def seats(self) -> SeatsResult:
-        """All Copilot seats of the org/enterprise, every page (pages 2..N fetched concurrently)."""
+        """All Copilot seats of the org/enterprise, every page (pages 2..N fetched concurrently).
+
+        Page 1's ``Link: rel="last"`` gives the page count; the other pages are then requested
+        with that link's query (so a server that caps ``per_page`` is paged correctly), on the
+        configured API URL. Without ``rel="last"``, ``rel="next"`` is followed one page at a time.
+        """
         path = f"{self.scope.prefix}/copilot/billing/seats"
         ctx = self._seats_context("the Copilot seat list")
         first, response = self._get_json(path, ctx, params={"per_page": SEATS_PER_PAGE, "page": 1})
         total = _int(first.get("total_seats"))
         seats: list[dict] = list(_seat_list(first))
-        last_page = _page_of(response.links.get("last", {}).get("url"))
+        last = _link_query(response, "last")
         pages = 1
-        if last_page and last_page > 1:
-            numbers = range(2, last_page + 1)
+        if last and _int(last.get("page")) > 1:
+            pages = _int(last["page"])
             bodies = self._map(
-                lambda n: self._get_json(path, ctx, params={"per_page": SEATS_PER_PAGE, "page": n})[
-                    0
-                ],
-                numbers,
+                lambda n: self._get_json(path, ctx, params={**last, "page": n})[0],
+                range(2, pages + 1),
             )
             for body in bodies:
                 seats.extend(_seat_list(body))
-            pages = last_page
-        else:  # no rel="last": follow rel="next" one page at a time
-            next_page = _page_of(response.links.get("next", {}).get("url"))
-            while next_page and next_page > pages:
-                body, response = self._get_json(
-                    path, ctx, params={"per_page": SEATS_PER_PAGE, "page": next_page}
-                )
-                batch = list(_seat_list(body))
+        else:
+            following = _link_query(response, "next")
+            while following and _int(following.get("page")) > pages:
+                body, response = self._get_json(path, ctx, params=following)
+                batch = _seat_list(body)
                 if not batch:
                     break
                 seats.extend(batch)
-                pages = next_page
-                next_page = _page_of(response.links.get("next", {}).get("url"))
+                pages = _int(following["page"])
+                following = _link_query(response, "next")
         log.info("Fetched %d Copilot seats (%d pages) for %s", len(seats), pages, self.scope.noun)
         return SeatsResult(seats=seats, total_seats=total or len(seats), pages=pages)
 
@@ -509,15 +508,16 @@ def _read(response: httpx.Response) -> httpx.Response:
     return response
 
 
-_PAGE = re.compile(r"[?&]page=(\d+)")
-
-
-def _page_of(url: str | None) -> int | None:
-    """The ``page`` number of a Link-header URL."""
+def _link_query(response: httpx.Response, rel: str) -> dict[str, str] | None:
+    """The query parameters of the response's ``Link`` URL with relation ``rel``, if any."""
+    url = response.links.get(rel, {}).get("url")
     if not url:
         return None
-    match = _PAGE.search(url)
-    return int(match.group(1)) if match else None
+    try:
+        params = dict(httpx.URL(url).params)
+    except httpx.InvalidURL:
+        return None
+    return params if "page" in params else None
 
 
 def _seat_list(body: object) -> list[dict]:

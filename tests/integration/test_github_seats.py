@@ -88,3 +88,10 @@ def test_billing_in_enterprise_scope_is_explained():
         pytest.raises(GitHubError, match="per organisation"),
     ):
         client.billing()
+
+
+def test_server_capping_per_page_is_paged_by_its_links():
+    with fake_github(seats=230, max_per_page=50) as gh, client_for(gh) as client:
+        result = client.seats()
+        assert gh.count("/copilot/billing/seats") == 5
+    assert [s["assignee"]["id"] for s in result.seats] == [100000 + i for i in range(230)]

@@ -112,6 +112,7 @@ class FakeGitHub:
         seats: int | list[dict] = 0,
         seat_factory: Callable[[int], dict] = make_seat,
         default_per_page: int = 50,
+        max_per_page: int = 100,
         token_lifetime: float = 3600.0,
         link_lifetime: float = 60.0,
         latency: float = 0.0,
@@ -130,6 +131,7 @@ class FakeGitHub:
         self.seat_count = len(seats) if isinstance(seats, list) else int(seats)
         self.seat_factory = seat_factory
         self.default_per_page = default_per_page
+        self.max_per_page = max_per_page
         self.token_lifetime = token_lifetime
         self.link_lifetime = link_lifetime
         self.latency = latency
@@ -453,7 +455,9 @@ class FakeGitHub:
 
     def _seats(self, scope: str, query: dict[str, str]) -> Answer:
         try:
-            per_page = min(100, max(1, int(query.get("per_page", self.default_per_page))))
+            per_page = min(
+                self.max_per_page, max(1, int(query.get("per_page", self.default_per_page)))
+            )
             page = max(1, int(query.get("page", 1)))
         except ValueError:
             return _message(422, "Invalid request.")

@@ -6,9 +6,10 @@ import gzip
 import json
 from datetime import date
 
+import httpx
 import pytest
 
-from app.github.client import _page_of, _source_names
+from app.github.client import _link_query, _source_names
 from app.github.errors import ReportFormatError
 from app.github.reports import ReportKind, looks_like_ndjson, parse_report_file, resolve_kind
 from app.github.transport import RetryPolicy, _parse_retry_after
@@ -120,12 +121,14 @@ def test_source_names_drop_query_strings_and_stay_unique():
     ]
 
 
-def test_link_page_numbers():
-    assert (
-        _page_of("https://api.github.com/orgs/a/copilot/billing/seats?per_page=100&page=37") == 37
-    )
-    assert _page_of("https://api.github.com/x?page=2&per_page=100") == 2
-    assert _page_of(None) is None
+def test_link_header_queries():
+    base = "https://ghes.example/api/v3/orgs/a/copilot/billing/seats"
+    link = f'<{base}?per_page=50&page=2>; rel="next", <{base}?per_page=50&page=37>; rel="last"'
+    response = httpx.Response(200, headers={"Link": link})
+    assert _link_query(response, "last") == {"per_page": "50", "page": "37"}
+    assert _link_query(response, "next") == {"per_page": "50", "page": "2"}
+    assert _link_query(response, "prev") is None
+    assert _link_query(httpx.Response(200), "last") is None
 
 
 def test_backoff_grows_and_is_capped():
