@@ -7,6 +7,7 @@ import pytest
 from tests.integration.test_security_http import PASSWORD, security_env
 from tests.support.security_gunicorn import (
     REAL_APP,
+    REAL_APP_WIRED_HERE,
     SUPPORT_APP,
     GunicornApp,
     real_app_is_protected,
@@ -30,6 +31,12 @@ PAGES = ("/", "/seats", "/history")
     scope="module",
     params=[
         SUPPORT_APP,
+        pytest.param(
+            REAL_APP_WIRED_HERE,
+            marks=pytest.mark.skipif(
+                real_app_is_protected(), reason="the factory wires security itself"
+            ),
+        ),
         pytest.param(
             REAL_APP,
             marks=pytest.mark.skipif(
