@@ -7,6 +7,7 @@ used which editor for which language; only the JSON around it differs.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,8 @@ from app.sample.catalog import EDITORS, LANGUAGES, XCODE_FROM
 from app.sample.timeline import DayPlan
 
 LANGUAGES_PER_USER = 2.0
-MIN_CELL_USERS = 4
+SMALL_GROUP = 12  # below this many people, draw each person instead of using shares
+TAIL_DIVISOR = 30
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,34 @@ LANGUAGE_MIX: dict[str, dict[str, float]] = {editor: language_mix(editor) for ed
 
 def editor_users(plan: DayPlan, engaged: int, rng: random.Random) -> dict[str, int]:
     """People per editor; a few use two editors, so the parts add up to a little more."""
-    result: dict[str, int] = {}
-    for editor in editors_on(plan.day):
-        share = EDITORS[editor][0] * (1.0 + 0.15 * (editor == "jetbrains") * (plan.day.year - 2024))
-        result[editor] = min(engaged, round(engaged * share * rng.gauss(1.0, 0.05)))
+    editors = editors_on(plan.day)
+    jetbrains_growth = 1.0 + 0.15 * (plan.day.year - 2024)
+    shares = [EDITORS[e][0] * (jetbrains_growth if e == "jetbrains" else 1.0) for e in editors]
+    if engaged < SMALL_GROUP:  # a handful of people: draw each person's editor
+        drawn = Counter(rng.choices(editors, weights=shares, k=engaged))
+        return {e: drawn[e] for e in editors if drawn[e]}
+    result = {
+        e: min(engaged, round(engaged * w * rng.gauss(1.0, 0.05)))
+        for e, w in zip(editors, shares, strict=True)
+    }
+    return {e: n for e, n in result.items() if n}
+
+
+def language_users(editor: str, users: int, floor: int, rng: random.Random) -> dict[str, int]:
+    """People per language within one editor (each person uses one or two languages)."""
+    mix = LANGUAGE_MIX[editor]
+    if users < SMALL_GROUP:  # draw each person's languages
+        drawn: Counter[str] = Counter()
+        for _ in range(users):
+            drawn.update(
+                set(rng.choices(list(mix), weights=list(mix.values()), k=rng.randint(1, 2)))
+            )
+        return {lang: drawn[lang] for lang in mix if drawn[lang] >= floor}
+    result = {}
+    for language, p in mix.items():
+        n = min(users, round(users * min(0.9, LANGUAGES_PER_USER * p) * rng.gauss(1, 0.08)))
+        if n >= floor:
+            result[language] = n
     return result
 
 
@@ -59,19 +85,15 @@ def completion_cells(
 ) -> tuple[dict[str, int], list[Cell]]:
     """People per editor, and the day's editor x language cells.
 
-    Cells of fewer than ``MIN_CELL_USERS`` people are left out: GitHub drops empty cells, and
-    dropping the long tail keeps the committed example files small.
+    In a big crowd, cells of very few people (under ~3 % of the day's users) are left out: the
+    long tail would make the committed example files large without changing any chart.
     """
     cells: list[Cell] = []
     per_language = plan.suggestions_per_user * plan.intensity / LANGUAGES_PER_USER
     by_editor = editor_users(plan, engaged, rng)
+    floor = max(1, engaged // TAIL_DIVISOR)
     for editor, users_e in by_editor.items():
-        for language, p in LANGUAGE_MIX[editor].items():
-            users = min(
-                users_e, round(users_e * min(0.9, LANGUAGES_PER_USER * p) * rng.gauss(1, 0.08))
-            )
-            if users < MIN_CELL_USERS:
-                continue
+        for language, users in language_users(editor, users_e, floor, rng).items():
             _, lines_per, acc_mult = LANGUAGES[language]
             sugg = max(1, round(users * per_language * rng.gauss(1.0, 0.12)))
             acc = min(sugg, round(sugg * plan.acceptance_rate * acc_mult * rng.gauss(1.0, 0.05)))
