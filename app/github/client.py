@@ -460,7 +460,12 @@ class GitHubClient:
 
     def _download(self, url: str, name: str) -> object:
         """Stream one signed link (no GitHub auth header) and parse it."""
-        parsed = httpx.URL(url)
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            raise GitHubError(f"GitHub gave a malformed download link for '{name}'.") from None
+        if parsed.scheme not in ("https", "http"):
+            raise GitHubError(f"GitHub gave a download link for '{name}' that is not HTTP(S).")
 
         def handle(response: httpx.Response) -> object:
             status = response.status_code

@@ -110,6 +110,8 @@ class Transport:
             except httpx.TransportError as exc:
                 failure = type(exc).__name__
                 status = None
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # decoding, redirects: not transient
+                raise UpstreamUnavailable(f"{label} failed ({type(exc).__name__}).") from None
             if wait is not None:  # rate limited
                 rate_waits += 1
                 self._check_rate_limit_wait(wait, rate_waits, label, status)
