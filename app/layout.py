@@ -1,7 +1,8 @@
 """The app shell: navbar (page links, data-source switch and badge), global alert, page container.
 
-The switch, the badge and their callbacks live in :mod:`app.source_switch`; importing it here is
-what registers those callbacks.
+The switch, the badge and their callbacks live in :mod:`app.source_switch`; :func:`shell`
+registers those callbacks on the app it is the layout of (Dash evaluates the layout when it is
+assigned and before the first request is served).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from app.source_switch import (
     BADGE_ID,
     SOURCE_STORE,
     initial_badge_text,
+    register_callbacks,
     source_switch,
     status_interval,
 )
@@ -59,6 +61,12 @@ def navbar() -> dbc.Navbar:
 
 
 def shell() -> html.Div:
+    # Dash evaluates the layout when ``app.layout = shell`` runs in the factory, right after the
+    # app was created: that app is dash's current one, and it gets the switch's callbacks
+    # (idempotent; the factory may also call register_callbacks(app) itself).
+    app = getattr(dash._get_app, "APP", None)
+    if app is not None:
+        register_callbacks(app)
     return html.Div(
         [
             html.A("Skip to content", href="#main", className="visually-hidden-focusable"),

@@ -5,14 +5,19 @@ per tab and gone when the tab closes), never in server memory, because gunicorn 
 instances share nothing. Every page callback takes ``Input("source-store", "data")`` and passes
 it to the services, which fall back to the configured default when the choice is unusable.
 
-Importing this module registers its callbacks (Dash collects module-level ``@callback``\\ s when
-the app first serves); :mod:`app.layout` imports it, so nothing else has to.
+The callbacks are registered on each Dash app by :func:`register_callbacks` (idempotent), which
+:func:`app.layout.shell` calls for the app it is the layout of. Module-level ``@dash.callback``
+would attach them only to the first app a process serves, and tests build many apps.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+
+import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, ctx, dcc, html, no_update
+from dash import Input, Output, ctx, dcc, html, no_update
 
 from app.services import SOURCE_LABELS, SourceStatus, get_services, short_time
 
@@ -109,12 +114,6 @@ def badge_state(status: SourceStatus) -> tuple[str, str, str, str]:
     )
 
 
-@callback(
-    Output(SOURCE_STORE, "data"),
-    Output(SWITCH_ID, "value"),
-    Input(SWITCH_ID, "value"),
-    Input(SOURCE_STORE, "data"),
-)
 def sync_source(chosen, stored):
     """Keep the switch and the session store in step (one callback, so no circular chain).
 
@@ -132,15 +131,33 @@ def sync_source(chosen, stored):
     return no_update, (resolved if resolved != chosen else no_update)
 
 
-@callback(
-    Output(BADGE_ID, "children"),
-    Output(BADGE_ID, "color"),
-    Output(BADGE_ID, "text_color"),
-    Output(BADGE_ID, "title"),
-    Input(SOURCE_STORE, "data"),
-    Input(INTERVAL_ID, "n_intervals"),
-)
 def update_badge(source, _n_intervals):
     """Name the active source; for live data, when it was fetched or since when it is stale."""
     status = get_services().status(source if isinstance(source, str) else None)
     return badge_state(status)
+
+
+_registered: weakref.WeakSet = weakref.WeakSet()
+_register_lock = threading.Lock()
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    """Attach the switch and badge callbacks to ``app`` (once per app; safe to call again)."""
+    with _register_lock:
+        if app in _registered:
+            return
+        _registered.add(app)
+        app.callback(
+            Output(SOURCE_STORE, "data"),
+            Output(SWITCH_ID, "value"),
+            Input(SWITCH_ID, "value"),
+            Input(SOURCE_STORE, "data"),
+        )(sync_source)
+        app.callback(
+            Output(BADGE_ID, "children"),
+            Output(BADGE_ID, "color"),
+            Output(BADGE_ID, "text_color"),
+            Output(BADGE_ID, "title"),
+            Input(SOURCE_STORE, "data"),
+            Input(INTERVAL_ID, "n_intervals"),
+        )(update_badge)
