@@ -73,7 +73,11 @@ class Collector:
 
     # -- reading --------------------------------------------------------------------------------
     def add_bytes(self, data: bytes, source: str) -> None:
-        records = decode_bytes(data, source, self.problems)
+        try:
+            records = decode_bytes(data, source, self.problems)
+        except RecursionError:
+            self.problems.add(source, None, "is nested too deeply to be Copilot data")
+            return
         if records is not None:
             self.add_records(records, source)
 
@@ -86,15 +90,18 @@ class Collector:
         first_day, first_user = len(self.days), len(self.users)
         recognised = 0
         unknown: list[Record] = []
-        for record in records:
-            value = record.value
-            if type(value) is not dict:
-                self.problems.add(source, record.label, "is not a JSON object")
-                continue
-            if self._add_record(value, record.label, source):
-                recognised += 1
-            else:
-                unknown.append(record)
+        try:
+            for record in records:
+                value = record.value
+                if type(value) is not dict:
+                    self.problems.add(source, record.label, "is not a JSON object")
+                    continue
+                if self._add_record(value, record.label, source):
+                    recognised += 1
+                else:
+                    unknown.append(record)
+        finally:
+            self._finish_document(seq, first_day, first_user)
         if unknown and not recognised and len(unknown) == len(records):
             keys = ", ".join(sorted(unknown[0].value)[:8]) or "none"  # type: ignore[arg-type]
             self.problems.add(
@@ -109,7 +116,6 @@ class Collector:
                 self.problems.add(
                     source, record.label, f"is not a recognised Copilot record (keys: {keys})"
                 )
-        self._finish_document(seq, first_day, first_user)
 
     def _add_record(self, value: dict, label: str, source: str) -> bool:
         """Adds one JSON object; False when it is not a kind of record this project knows."""
@@ -149,7 +155,7 @@ class Collector:
             func(*args)
         except RecordError as exc:
             self.problems.add(source, where, str(exc))
-        except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        except Exception as exc:  # a record of an unexpected shape must never stop the load
             self.problems.add(source, where, f"could not be read ({type(exc).__name__}: {exc})")
 
     def _entity(self, value: dict, report) -> None:

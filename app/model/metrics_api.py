@@ -16,7 +16,7 @@ import numpy as np
 
 from app.model.entries import DayEntry
 from app.model.schema import BREAKDOWN_MEASURES
-from app.model.sinks import Block, BreakdownSink
+from app.model.sinks import Block, BreakdownSink, Runs
 from app.model.values import NAN, RecordError, as_dict, as_list, count, name_of, parse_day
 
 GENERATION = "metrics"
@@ -26,6 +26,7 @@ _SECTIONS = (
     "copilot_dotcom_chat",
     "copilot_dotcom_pull_requests",
     "total_engaged_users",
+    "total_active_users",
 )
 
 
@@ -37,6 +38,7 @@ def parse_metrics_day(record: dict, sink: BreakdownSink) -> DayEntry:
     """Checks one day record and adds its breakdown rows to ``sink``."""
     day = parse_day(record.get("date"), "date")
     block = Block.new()
+    block.cut, block.editor, block.model, block.feature = Runs(), Runs(), Runs(), Runs()
     completion_rows = _completions(record, block)
     chat_turns, chat_acceptances, chat_users = _ide_chat(record, block)
     dotcom = as_dict(record.get("copilot_dotcom_chat"), "copilot_dotcom_chat")
@@ -48,6 +50,10 @@ def parse_metrics_day(record: dict, sink: BreakdownSink) -> DayEntry:
             chat_turns = _add(chat_turns, count(model or {}, "total_chats", where))
     pr_summaries = _pull_requests(record)
     measures = checked_measures(record, block)
+    try:
+        set(block.language)  # names must be hashable text for the categorical
+    except TypeError:
+        block.language = [name_of(value) for value in block.language]
     totals = (
         count(record, "total_active_users"),
         count(record, "total_engaged_users"),
@@ -86,7 +92,6 @@ def _completions(record: dict, block: Block) -> int:
     add_s, add_a = block.suggestions.append, block.acceptances.append
     add_ls, add_la = block.lines_suggested.append, block.lines_accepted.append
     add_eng, add_lang = block.engaged_users.append, block.language.append
-    editor_names, model_names = block.editor, block.model
     start = len(block.suggestions)
     for e_index, editor in enumerate(as_list(section.get("editors"), editors_path)):
         if type(editor) is not dict:
@@ -109,11 +114,11 @@ def _completions(record: dict, block: Block) -> int:
             except AttributeError:
                 _raise_bad_language(languages, f"{models_path}[{m_index}].languages")
             size = len(languages)
-            editor_names.extend([editor_name] * size)
-            model_names.extend([name_of(model.get("name"))] * size)
+            block.editor.add(editor_name, size)
+            block.model.add(name_of(model.get("name")), size)
     added = len(block.suggestions) - start
-    block.cut.extend(["cube"] * added)
-    block.feature.extend(["code_completion"] * added)
+    block.cut.add("cube", added)
+    block.feature.add("code_completion", added)
     block.chats.extend([None] * added)
     return added
 
@@ -190,11 +195,11 @@ def _ide_chat(record: dict, block: Block) -> tuple[float, float, float]:
             copied = count(model, "total_chat_copy_events", where)
             chats_total = _add(chats_total, chats)
             acceptances_total = _add(_add(acceptances_total, inserted), copied)
-            block.cut.append("cube")
-            block.editor.append(editor_name)
+            block.cut.add("cube", 1)
+            block.editor.add(editor_name, 1)
             block.language.append(None)
-            block.model.append(name_of(model.get("name")))
-            block.feature.append("chat")
+            block.model.add(name_of(model.get("name")), 1)
+            block.feature.add("chat", 1)
             block.suggestions.append(NAN)
             block.acceptances.append(NAN)
             block.lines_suggested.append(NAN)

@@ -19,11 +19,36 @@ from app.model.schema import BREAKDOWN_MEASURES, DIMENSIONS
 _NO_TEXT = pd.Index([], dtype="str")
 
 
+class Runs:
+    """A text column stored as runs of one value (editor and model repeat for many rows)."""
+
+    __slots__ = ("values", "counts")
+
+    def __init__(self) -> None:
+        self.values: list = []
+        self.counts: list[int] = []
+
+    def add(self, value: object, count: int) -> None:
+        if count:
+            self.values.append(value)
+            self.counts.append(count)
+
+    def __len__(self) -> int:
+        return sum(self.counts)
+
+    def expanded(self) -> list:
+        out: list = []
+        for value, count in zip(self.values, self.counts, strict=True):
+            out.extend([value] * count)
+        return out
+
+
 @dataclass
 class Block:
     """Breakdown rows of one record, kept apart until the record has been fully checked.
 
-    Dimension lists hold raw names (str or None); measure lists hold numbers or None.
+    Dimension columns hold raw names (str or None), as a list or as :class:`Runs`; measure lists
+    hold numbers or None.
     """
 
     cut: list
@@ -86,12 +111,33 @@ class BreakdownSink:
             np.zeros(total, dtype=np.int8), categories=pd.Index([generation], dtype="str")
         )
         for name in _CODE_COLUMNS:
+            parts = [c[0][name] for c in chosen]
+            if all(type(part) is Runs for part in parts):
+                values = np.empty(sum(len(part.values) for part in parts), dtype=object)
+                values[:] = list(chain.from_iterable(part.values for part in parts))
+                counts = np.fromiter(
+                    chain.from_iterable(part.counts for part in parts), dtype=np.int64
+                )
+                short = text_categorical(values)
+                columns[name] = pd.Categorical.from_codes(
+                    np.repeat(short.codes, counts), dtype=short.dtype
+                )
+                continue
             texts = np.empty(total, dtype=object)
-            texts[:] = list(chain.from_iterable(c[0][name] for c in chosen))
+            texts[:] = list(
+                chain.from_iterable(
+                    part.expanded() if type(part) is Runs else part for part in parts
+                )
+            )
             columns[name] = text_categorical(texts)
-        for name in BREAKDOWN_MEASURES:
-            columns[name] = np.concatenate([c[1][name] for c in chosen])
-        return pd.DataFrame(columns)
+        # Measures go straight into one 2-D block (no second copy when the frame is built).
+        matrix = np.empty((len(BREAKDOWN_MEASURES), total), dtype=np.float64)
+        for row, name in enumerate(BREAKDOWN_MEASURES):
+            np.concatenate([c[1][name] for c in chosen], out=matrix[row])
+        frame = pd.DataFrame(matrix.T, columns=list(BREAKDOWN_MEASURES), copy=False)
+        for position, (name, values) in enumerate(columns.items()):
+            frame.insert(position, name, values)
+        return frame
 
 
 def text_categorical(values: np.ndarray) -> pd.Categorical:

@@ -284,3 +284,25 @@ def test_frames_have_canonical_dtypes():
     assert breakdown["day"].dtype == "datetime64[ns]"
     assert all(isinstance(breakdown[c].dtype, pd.CategoricalDtype) for c in ["cut", "editor"])
     assert all(breakdown[c].dtype == "float64" for c in breakdown.columns[7:])
+
+
+def test_hostile_shapes_never_raise():
+    assert load_bytes(b"[" * 100_000 + b"]" * 100_000, "deep.json").problems == (
+        LoadProblem("deep.json", None, "is nested too deeply to be Copilot data"),
+    )
+    days = json.loads((REFERENCE / "copilot-usage-metrics-for-day.json").read_text())
+    languages = days[0]["copilot_ide_code_completions"]["editors"][0]["models"][0]["languages"]
+    languages[0]["name"] = {"odd": "name"}
+    days[0]["copilot_ide_code_completions"]["editors"][1]["name"] = ["list"]
+    loaded = load_bytes(json.dumps(days).encode(), "odd.json")
+    assert loaded.problems == ()
+    assert "{'odd': 'name'}" in set(loaded.usage.breakdown["language"].dropna())
+    weird = [
+        {"day": "2024-01-01", "breakdown": "nope"},
+        {"date": "2024-01-02", "copilot_ide_chat": 5},
+    ]
+    loaded = load_bytes(json.dumps(weird).encode(), "weird.json")
+    assert [p.message for p in loaded.problems] == [
+        "breakdown is not a list: 'nope'",
+        "copilot_ide_chat is not an object: 5",
+    ]
