@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from app.sample import generate
+from app.sample import generate, metrics_days, seat_records
 from app.sample.__main__ import main
 from app.settings import PROJECT_ROOT
 
@@ -33,11 +34,11 @@ def test_same_seed_gives_identical_bytes(first: dict[str, bytes], tmp_path: Path
     assert changed == []
 
 
-def test_other_seed_gives_other_data(first: dict[str, bytes], tmp_path: Path) -> None:
-    generate(tmp_path, seed=8)
-    other = contents(tmp_path)
-    assert other["copilot-seats.json"] != first["copilot-seats.json"]
-    assert other["copilot-metrics-2025-Q1.json"] != first["copilot-metrics-2025-Q1.json"]
+def test_other_seed_gives_other_data() -> None:
+    assert seat_records(30, seed=8) != seat_records(30, seed=7)
+    assert metrics_days(date(2025, 3, 3), date(2025, 3, 4), seed=8) != metrics_days(
+        date(2025, 3, 3), date(2025, 3, 4)
+    )
 
 
 def test_committed_sample_data_is_what_the_generator_writes(first: dict[str, bytes]) -> None:
@@ -52,16 +53,15 @@ def test_sample_data_stays_small(first: dict[str, bytes]) -> None:
     assert sum(len(b) for b in first.values()) < 12_000_000
 
 
-def test_cli_writes_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_folder_and_notes_stale_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "copilot-metrics-1999-Q1.json").write_text("[]")
     assert main(["--out", str(tmp_path), "--seed", "3"]) == 0
     assert (tmp_path / "copilot-seats.json").is_file()
-    assert "wrote" in capsys.readouterr().out
-
-
-def test_cli_notes_stale_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "copilot-metrics-1999-Q1.json").write_text("[]")
-    main(["--out", str(tmp_path)])
-    assert "copilot-metrics-1999-Q1.json" in capsys.readouterr().err
+    out = capsys.readouterr()
+    assert "wrote 43 files" in out.out
+    assert "copilot-metrics-1999-Q1.json" in out.err
     assert (tmp_path / "copilot-metrics-1999-Q1.json").exists()  # never deleted
 
 
