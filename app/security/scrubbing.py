@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable
 from typing import Any
 
 REDACTED = "[REDACTED]"
@@ -58,7 +57,8 @@ SECRET_KEY_NAMES: tuple[str, ...] = (
     "github_app_private_key",
 )
 
-_PEM_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?-----END [A-Z0-9 ]+-----", re.DOTALL)
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{1,40}-----")
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]{1,40}-----")
 # A PEM header whose END line was cut off (truncated message): drop the header and the base64
 # body that follows it (literal or escaped newlines included).
 _PEM_OPEN = re.compile(
@@ -84,23 +84,22 @@ _URL_USERINFO = re.compile(
 )
 
 
-def _key_value_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-    return re.compile(
-        r"(?P<key>[\"']?(?:[A-Za-z0-9_.-]{0,64}[_.-])?(?:" + alternatives + r")[\"']?)"
-        r"(?P<sep>\s*(?:=|:)\s*)(?!\[REDACTED|[\"']\[REDACTED)"
-        r"(?P<value>\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[^\s,;&}\]\)]+)",
-        re.IGNORECASE,
-    )
+# ``name = value`` pairs. The name is matched as a whole token (the lookbehind keeps the regex
+# linear on long words) and checked against SECRET_KEY_NAMES in Python.
+_KEY_VALUE = re.compile(
+    r"(?<![A-Za-z0-9_.-])(?P<key>[\"']?(?P<name>[A-Za-z][A-Za-z0-9_.-]{0,80})[\"']?)"
+    r"(?P<sep>[ \t]*[=:][ \t]*)(?![\"']?\[REDACTED)"
+    r"(?P<value>\"(?:[^\"\\]|\\.){0,4096}\"|'(?:[^'\\]|\\.){0,4096}'|[^\s,;&}\]\)]+)"
+)
 
-
-_KEY_VALUE = _key_value_pattern(SECRET_KEY_NAMES)
 
 _registry_lock = threading.Lock()
 _registered: set[str] = set()
 _registered_sorted: tuple[str, ...] = ()
 
 MIN_SECRET_LENGTH = 6
+# Longer texts are cut before scrubbing: bounds the cost, and no log line needs to be that long.
+MAX_SCRUB_LENGTH = 64_000
 
 
 def _variants(value: str) -> set[str]:
@@ -143,6 +142,8 @@ def registered_secret_count() -> int:
 
 
 def _redact_key_value(match: re.Match[str]) -> str:
+    if not _is_secret_key(match.group("name")):
+        return match.group(0)
     value = match.group("value")
     redacted = value[0] + REDACTED + value[0] if value[:1] in {'"', "'"} else REDACTED
     return match.group("key") + match.group("sep") + redacted
@@ -158,14 +159,36 @@ def _redact_if_mixed(match: re.Match[str]) -> str:
     return REDACTED if mixed else candidate
 
 
+def _redact_pem_blocks(text: str) -> str:
+    """Replace every BEGIN...END block (linear: one forward scan, no regex backtracking)."""
+    if "-----BEGIN" not in text:
+        return text
+    out: list[str] = []
+    position = 0
+    while True:
+        begin = _PEM_BEGIN.search(text, position)
+        if begin is None:
+            break
+        end = _PEM_END.search(text, begin.end())
+        if end is None:
+            break  # no END after this BEGIN, so none after any later BEGIN either
+        out.append(text[position : begin.start()])
+        out.append("[REDACTED PEM]")
+        position = end.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
 def scrub_text(text: str) -> str:
     """``text`` with every recognisable or registered secret replaced by ``[REDACTED]``."""
     if not text:
         return text
+    if len(text) > MAX_SCRUB_LENGTH:
+        text = text[:MAX_SCRUB_LENGTH] + " [truncated]"
     for secret in _registered_sorted:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    text = _PEM_BLOCK.sub("[REDACTED PEM]", text)
+    text = _redact_pem_blocks(text)
     text = _PEM_OPEN.sub("[REDACTED PEM]", text)
     text = _VCAP.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
     text = _CREDENTIALS_OBJECT.sub(lambda m: m.group(1) + '"' + REDACTED + '"', text)
@@ -179,13 +202,16 @@ def scrub_text(text: str) -> str:
     return text
 
 
+_NORMALISED_NAMES = frozenset(n.replace("-", "_") for n in SECRET_KEY_NAMES)
+_NAME_SUFFIXES = tuple("_" + n for n in _NORMALISED_NAMES)
+
+
 def _is_secret_key(key: Any) -> bool:
+    """Whether a dict key or ``name=`` names a secret: ``password``, ``db.password``, ``X-Api-Key``..."""
     if not isinstance(key, str):
         return False
-    lowered = key.lower().replace("-", "_")
-    return any(
-        lowered == n.replace("-", "_") or lowered.endswith("_" + n) for n in SECRET_KEY_NAMES
-    )
+    normalised = key.lower().replace("-", "_").replace(".", "_")
+    return normalised in _NORMALISED_NAMES or normalised.endswith(_NAME_SUFFIXES)
 
 
 def scrub_value(value: Any, _depth: int = 0) -> Any:
@@ -200,12 +226,8 @@ def scrub_value(value: Any, _depth: int = 0) -> Any:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if (
-                _is_secret_key(key)
-                and item not in (None, "", [], {})
-                or isinstance(key, str)
-                and key.lower() == "vcap_services"
-            ):
+            secret_key = _is_secret_key(key) and item not in (None, "", [], {})
+            if secret_key or (isinstance(key, str) and key.lower() == "vcap_services"):
                 out[key] = REDACTED
             else:
                 out[key] = scrub_value(item, _depth + 1)

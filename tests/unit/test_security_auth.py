@@ -107,7 +107,7 @@ def test_hash_password_cli(capsys, monkeypatch):
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
-    assert hash_main(["erin", "--stdin", "--method", "pbkdf2"]) == 0
+    assert hash_main(["erin", "--stdin", "--method", "scrypt"]) == 0
     entry = capsys.readouterr().out.strip()
     users = {u.username: u for u in parse_user_entries(entry)}
     assert BasicAuthVerifier(users).check("erin", "a long enough password")

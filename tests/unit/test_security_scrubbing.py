@@ -174,3 +174,24 @@ def test_configure_logging_is_idempotent_json_and_text(monkeypatch):
     logging.getLogger("x").debug("hello password=hunter2hunter2")
     assert stream.getvalue().strip().splitlines()[-1].endswith("hello password=[REDACTED]")
     configure_logging(Settings())  # leave JSON/INFO behind for other tests
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A" * 200_000,
+        "a_" * 100_000,
+        "password " * 20_000,
+        '"password": "' + "x" * 100_000,
+        "-----BEGIN PRIVATE KEY-----" * 5_000,
+        "http://a:b" * 20_000,
+        "eyJ" * 60_000,
+        "'" * 100_000,
+    ],
+)
+def test_pathological_input_stays_fast(text):
+    import time
+
+    started = time.perf_counter()
+    scrub_text(text)
+    assert time.perf_counter() - started < 1.0
