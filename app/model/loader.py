@@ -82,7 +82,13 @@ class Collector:
             self.add_records(records, source)
 
     def add_value(self, value: object, source: str) -> None:
-        self.add_records(list(records_of_value(value)), source)
+        """A parsed JSON value; bytes or text are treated as a file's content instead."""
+        if isinstance(value, bytes | bytearray):
+            self.add_bytes(bytes(value), source)
+        elif isinstance(value, str):
+            self.add_bytes(value.encode("utf-8"), source)
+        else:
+            self.add_records(list(records_of_value(value)), source)
 
     def add_records(self, records: list[Record], source: str) -> None:
         seq = self._seq
@@ -378,7 +384,11 @@ def load_folder(folder: Path) -> LoadedData:
 
 
 def usage_from_documents(documents: Iterable[tuple[str, object]]) -> LoadedData:
-    """Already-parsed JSON values with their source names (e.g. from the live GitHub client)."""
+    """Already-parsed JSON values with their source names (e.g. from the live GitHub client).
+
+    A value that is ``bytes`` or ``str`` is read as a file's content (JSON or NDJSON), so a
+    downloaded report file can be passed as it came.
+    """
     collector = Collector()
     for source, value in documents:
         collector.add_value(value, source)

@@ -195,3 +195,11 @@ def test_definition_changes_dict_and_helper():
     assert definition_changes_for(["usage", "metrics", "reports", "junk"]) == (
         DEFINITION_CHANGES[("usage", "metrics")] + DEFINITION_CHANGES[("metrics", "reports")]
     )
+
+
+def test_usage_from_documents_accepts_raw_ndjson_text_and_bytes():
+    text = (FIXTURES / "reports_users.ndjson").read_text()
+    as_text = usage_from_documents([("users.ndjson", text)])
+    as_bytes = usage_from_documents([("users.ndjson", text.encode())])
+    assert as_text.problems == as_bytes.problems == ()
+    assert len(as_text.usage.users) == len(as_bytes.usage.users) == 3
