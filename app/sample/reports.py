@@ -338,8 +338,8 @@ def active_people(
     certain = [p for p in usable if p.last_active == day]
     maybe = [p for p in usable if p.last_active != day]
     wanted = max(0, min(len(maybe), plan.active - len(certain)))
-    chosen = set(id(p) for p in rng.sample(maybe, wanted))
-    return [p for p in usable if p.last_active == day or id(p) in chosen]
+    chosen = {p.login for p in rng.sample(maybe, wanted)}
+    return [p for p in usable if p.last_active == day or p.login in chosen]
 
 
 def user_cube(
@@ -347,13 +347,13 @@ def user_cube(
 ) -> tuple[dict[CellKey, Measures], dict]:
     """One person's day as cells, and which features they touched."""
     models = chat_model_weights(plan.day)
+    # Propensities average ~0.7 (chat) and ~0.5 (agent): these scales land on the timeline's shares.
     chat_scale = plan.chat_share * 0.6 / 0.7
     agent_scale = plan.agent_share / 0.5
     used = {
         "code_completion": rng.random() < 0.9,
         "chat_panel_ask_mode": rng.random() < min(0.95, person.chat * chat_scale),
         "chat_panel_agent_mode": rng.random() < min(0.9, person.agent * agent_scale),
-        # (propensities average ~0.7 and ~0.5, so the scales land on the timeline's shares)
         "chat_panel_edit_mode": rng.random() < 0.05,
         "chat_inline": rng.random() < 0.12,
     }
