@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
+import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,12 @@ SECRET_JSON_KEYS: tuple[str, ...] = (
     "pem",
     "key",
 )
+
+
+#: How long an AWS Secrets Manager value is reused before it is read again.
+AWS_SECRET_TTL_SECONDS = 600.0
+_aws_cache: dict[tuple[str | None, str | None, str | None], tuple[float, str]] = {}
+_aws_lock = threading.Lock()
 
 
 class ConfigurationError(ValueError):
@@ -56,7 +64,7 @@ def load_private_key(settings: Settings) -> str:
             ) from None
         return normalise_pem(text, "GITHUB_APP_PRIVATE_KEY_FILE")
     if settings.aws_secret_name:
-        raw = _read_aws_secret(settings)
+        raw = _cached_aws_secret(settings)
         return normalise_pem(
             _pem_from_secret_value(raw, settings.aws_secret_name), "AWS_SECRET_NAME"
         )
@@ -114,6 +122,30 @@ def _validate_rsa_private_key(pem: str, setting: str) -> None:
         raise ConfigurationError(not_rsa) from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ConfigurationError(not_rsa)
+
+
+def _cached_aws_secret(settings: Settings) -> str:
+    """The secret's value, re-read from AWS at most every :data:`AWS_SECRET_TTL_SECONDS`.
+
+    Live-data refreshes build a client each time; without this each one would call AWS.
+    Failures are not cached, and a rotated key is picked up within the TTL.
+    """
+    key = (settings.aws_secret_name, settings.aws_region, settings.aws_endpoint_url)
+    now = time.monotonic()
+    with _aws_lock:
+        hit = _aws_cache.get(key)
+    if hit is not None and now - hit[0] < AWS_SECRET_TTL_SECONDS:
+        return hit[1]
+    value = _read_aws_secret(settings)
+    with _aws_lock:
+        _aws_cache[key] = (now, value)
+    return value
+
+
+def clear_secret_cache() -> None:
+    """Forget cached AWS secret values (tests; or after rotating the key)."""
+    with _aws_lock:
+        _aws_cache.clear()
 
 
 def _read_aws_secret(settings: Settings) -> str:

@@ -188,3 +188,19 @@ def test_wrong_arguments_are_value_errors():
             client.fetch_report_documents("everything")
         with pytest.raises(ValueError, match="1-day"):
             client.fetch_daily_reports("users-28-day", [DAY])
+
+
+def test_documents_load_into_the_model():
+    """Contract with app.model: what the client returns is what usage_from_documents reads."""
+    from app.model import usage_from_documents
+
+    with fake_github() as gh, client_for(gh) as client:
+        gh.set_report("organization-28-day", None, [("org.ndjson", ndjson([org_day_record(DAY)]))])
+        gh.set_report("users-1-day", DAY, [("u.ndjson", ndjson([user_day_record(DAY, "a", 1)]))])
+        documents = client.latest_usage_documents()
+        documents += client.fetch_report_documents("users-1-day", DAY)
+    loaded = usage_from_documents(documents)
+    assert loaded.problems == ()
+    totals = loaded.usage.totals
+    assert len(totals) == 1 and totals["active_users"].iloc[0] == 10
+    assert list(loaded.usage.users["login"]) == ["a"]

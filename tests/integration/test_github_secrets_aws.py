@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from app.secrets import ConfigurationError, load_private_key
+from app.secrets import ConfigurationError, clear_secret_cache, load_private_key
 from app.settings import Settings
 from tests.support.github_keys import key_pair
 from tests.support.net import free_port
@@ -37,6 +37,7 @@ def fake_aws_credentials(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    clear_secret_cache()
 
 
 def put_secret(url: str, name: str, value: str) -> None:
@@ -83,3 +84,15 @@ def test_secret_that_is_not_a_key(moto_url):
 def test_missing_secret_is_named(moto_url):
     with pytest.raises(ConfigurationError, match="The AWS secret 'does-not-exist' does not exist"):
         load_private_key(settings(moto_url, "does-not-exist"))
+
+
+def test_secret_is_read_once_then_cached(moto_url):
+    put_secret(moto_url, "gh-app-cached", key_pair().private_pem)
+    first = load_private_key(settings(moto_url, "gh-app-cached"))
+    boto3.client("secretsmanager", region_name=REGION, endpoint_url=moto_url).delete_secret(
+        SecretId="gh-app-cached", ForceDeleteWithoutRecovery=True
+    )
+    assert load_private_key(settings(moto_url, "gh-app-cached")) == first
+    clear_secret_cache()
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        load_private_key(settings(moto_url, "gh-app-cached"))
