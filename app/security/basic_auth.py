@@ -11,9 +11,10 @@ Hashes are werkzeug's ``generate_password_hash`` strings (create one with
 ``python -m app.security.hash_password``). Verification uses ``check_password_hash`` (constant-time
 comparison); plaintext entries use ``hmac.compare_digest``.
 
-A page load makes dozens of requests and scrypt is deliberately slow, so a *successful* check is
+A page load makes dozens of requests and scrypt is deliberately slow, so a check's outcome is
 remembered for a while as an HMAC of the credentials under a per-process random key (never the
-password itself).
+password itself): successes for 15 minutes after last use, failures for 5 minutes (so repeating a
+wrong password costs nothing). At most two hash checks run at once per worker.
 """
 
 from __future__ import annotations
@@ -132,12 +133,19 @@ class BasicAuthVerifier:
         users: dict[str, UserEntry],
         cache_seconds: float = 900.0,
         cache_size: int = 512,
+        failure_seconds: float = 300.0,
+        concurrent_checks: int = 2,
     ) -> None:
         self._users = users
         self._cache_seconds = cache_seconds
         self._cache_size = cache_size
+        self._failure_seconds = failure_seconds
         self._cache: OrderedDict[bytes, float] = OrderedDict()
+        self._failures: OrderedDict[bytes, float] = OrderedDict()
         self._lock = threading.Lock()
+        # Slow hash checks share the CPU with real work: at most this many at a time per worker,
+        # so a burst of wrong passwords cannot starve signed-in users.
+        self._hashing = threading.BoundedSemaphore(max(1, concurrent_checks))
         self._cache_key = secrets.token_bytes(32)
         self._dummy_hash: str | None = None
 
@@ -153,24 +161,26 @@ class BasicAuthVerifier:
         message = username.encode("utf-8") + b"\0" + password.encode("utf-8", "surrogatepass")
         return hmac.new(self._cache_key, message, hashlib.sha256).digest()
 
-    def _remembered(self, fingerprint: bytes) -> bool:
+    def _seen(self, table: OrderedDict[bytes, float], fingerprint: bytes, ttl: float) -> bool:
+        """Whether ``fingerprint`` is in ``table`` and fresh; a hit slides its expiry forward."""
         now = time.monotonic()
         with self._lock:
-            expires = self._cache.get(fingerprint)
+            expires = table.get(fingerprint)
             if expires is None:
                 return False
             if expires < now:
-                del self._cache[fingerprint]
+                del table[fingerprint]
                 return False
-            self._cache.move_to_end(fingerprint)
+            table[fingerprint] = now + ttl
+            table.move_to_end(fingerprint)
             return True
 
-    def _remember(self, fingerprint: bytes) -> None:
+    def _store(self, table: OrderedDict[bytes, float], fingerprint: bytes, ttl: float) -> None:
         with self._lock:
-            self._cache[fingerprint] = time.monotonic() + self._cache_seconds
-            self._cache.move_to_end(fingerprint)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            table[fingerprint] = time.monotonic() + ttl
+            table.move_to_end(fingerprint)
+            while len(table) > self._cache_size:
+                table.popitem(last=False)
 
     def _burn_time(self, password: str) -> None:
         """Spend about as long as a real check so unknown user names are not revealed by timing."""
@@ -181,25 +191,34 @@ class BasicAuthVerifier:
         check_password_hash(self._dummy_hash, password)
 
     def check(self, username: str, password: str) -> bool:
-        """True when the pair matches an entry of the table."""
+        """True when the pair matches an entry of the table.
+
+        Recent successes (sliding 15 minutes) and recent failures (5 minutes) are answered from
+        memory; only new pairs pay for a hash check.
+        """
         fingerprint = self._fingerprint(username, password)
-        if self._remembered(fingerprint):
+        if self._seen(self._cache, fingerprint, self._cache_seconds):
             return True
-        entry = self._users.get(username)
-        if entry is None:
-            self._burn_time(password)
+        if self._seen(self._failures, fingerprint, self._failure_seconds):
             return False
-        if entry.plaintext:
-            ok = hmac.compare_digest(
-                entry.secret.encode("utf-8"), password.encode("utf-8", "surrogatepass")
-            )
-        else:
-            try:
-                ok = check_password_hash(entry.secret, password)
-            except (ValueError, TypeError):
+        entry = self._users.get(username)
+        with self._hashing:
+            if entry is None:
+                self._burn_time(password)
                 ok = False
+            elif entry.plaintext:
+                ok = hmac.compare_digest(
+                    entry.secret.encode("utf-8"), password.encode("utf-8", "surrogatepass")
+                )
+            else:
+                try:
+                    ok = check_password_hash(entry.secret, password)
+                except (ValueError, TypeError):
+                    ok = False
         if ok:
-            self._remember(fingerprint)
+            self._store(self._cache, fingerprint, self._cache_seconds)
+        else:
+            self._store(self._failures, fingerprint, self._failure_seconds)
         return ok
 
     def check_header(self, header: str | None) -> str | None:

@@ -115,3 +115,24 @@ def test_hash_password_cli(capsys, monkeypatch):
         make_entry("bad:name", "a long enough password")
     with pytest.raises(ValueError):
         make_entry("frank", "short")
+
+
+def test_repeated_wrong_password_is_answered_from_memory(monkeypatch):
+    users = {
+        u.username: u
+        for u in parse_user_entries(
+            f"alice:{generate_password_hash('right-password', method=FAST)}"
+        )
+    }
+    verifier = BasicAuthVerifier(users)
+    calls = []
+    import app.security.basic_auth as module
+
+    real = module.check_password_hash
+    monkeypatch.setattr(module, "check_password_hash", lambda h, p: calls.append(p) or real(h, p))
+    for _ in range(5):
+        assert not verifier.check("alice", "wrong-password")
+    assert calls == ["wrong-password"]
+    assert verifier.check("alice", "right-password")  # a different attempt is checked properly
+    assert verifier.check("alice", "right-password")
+    assert calls == ["wrong-password", "right-password"]

@@ -149,7 +149,16 @@ def test_log_filter_and_json_formatter_scrub_message_args_extra_and_traceback():
     assert json.loads(line)["message"] == "token [REDACTED]"
 
 
-def test_configure_logging_is_idempotent_json_and_text(monkeypatch):
+@pytest.fixture
+def restore_root_logger():
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_configure_logging_is_idempotent_json_and_text(monkeypatch, restore_root_logger):
     stream = io.StringIO()
     monkeypatch.setattr("sys.stdout", stream)
     settings = Settings(
@@ -173,7 +182,6 @@ def test_configure_logging_is_idempotent_json_and_text(monkeypatch):
     configure_logging(Settings(log_format="text", log_level="DEBUG"))
     logging.getLogger("x").debug("hello password=hunter2hunter2")
     assert stream.getvalue().strip().splitlines()[-1].endswith("hello password=[REDACTED]")
-    configure_logging(Settings())  # leave JSON/INFO behind for other tests
 
 
 @pytest.mark.parametrize(
