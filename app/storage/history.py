@@ -34,11 +34,11 @@ from app.storage.objects import (
     PreconditionFailed,
     StorageError,
 )
-from app.storage.parts import decode_part
+from app.storage.parts import decode_batch
 from app.storage.seats import SEATS_OVER_TIME_COLUMNS, slim_seats
 from app.storage.snapshot import (
     KEY,
-    ObjectPart,
+    PartBatch,
     Snapshot,
     from_document,
     merge,
@@ -47,6 +47,7 @@ from app.storage.snapshot import (
 )
 
 log = logging.getLogger(__name__)
+BATCH_OBJECTS = 128  # objects read and decoded together (bounds memory on big rebuilds)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,15 @@ class History:
     @property
     def empty(self) -> bool:
         return self.usage.empty and self.seats_over_time.empty
+
+
+@dataclass
+class _Loaded:
+    """Objects decoded during one rebuild (kept across compare-and-swap retries)."""
+
+    batches: list[PartBatch] = field(default_factory=list)
+    done: set[str] = field(default_factory=set)
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -304,35 +314,34 @@ class HistoryStore:
             keys.extend(k for k in self.objects.list_keys(prefix) if layout.parse_key(k))
         return keys
 
-    def _load_parts(
-        self, keys: list[str], cache: dict[str, ObjectPart], unreadable: dict[str, str]
-    ) -> None:
-        wanted = [k for k in keys if k not in cache and k not in unreadable]
+    def _fetch(self, key: str) -> tuple[str, bytes | None, str | None]:
+        try:
+            stored = self.objects.get(key)
+            assert stored is not None
+            return key, stored.data, None
+        except ObjectNotFound:
+            return key, None, "listed but gone when read"
 
-        def load(key: str) -> tuple[str, ObjectPart | None, str | None]:
-            try:
-                stored = self.objects.get(key)
-                assert stored is not None
-                return key, decode_part(key, stored.data), None
-            except CorruptObject as exc:
-                return key, None, exc.reason
-            except ObjectNotFound:
-                return key, None, "listed but gone when read"
-            except StorageError:
-                raise
-            except Exception as exc:  # a loader bug must not stop the other days
-                log.exception("could not load history object %s", key)
-                return key, None, f"could not be loaded ({type(exc).__name__}: {exc})"
-
+    def _load_batches(self, keys: list[str], loaded: _Loaded, chunk: int = BATCH_OBJECTS) -> None:
+        """Read and decode ``keys`` not yet loaded: fetched concurrently, decoded in batches."""
+        wanted = [k for k in keys if k not in loaded.done and k not in loaded.unreadable]
         if not wanted:
             return
         with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
-            for key, part, reason in pool.map(load, wanted):
-                if part is not None:
-                    cache[key] = part
-                else:
+            for start in range(0, len(wanted), chunk):
+                items: list[tuple[str, bytes]] = []
+                for key, data, reason in pool.map(self._fetch, wanted[start : start + chunk]):
+                    if data is None:
+                        loaded.unreadable[key] = str(reason)
+                    else:
+                        items.append((key, data))
+                batches, unreadable = decode_batch(items)
+                for key, reason in unreadable.items():
                     log.error("history object %r is unreadable: %s", key, reason)
-                    unreadable[key] = str(reason)
+                loaded.unreadable.update(unreadable)
+                loaded.batches.extend(batches)
+                for batch in batches:
+                    loaded.done.update(batch.keys)
 
     def rebuild(self, *, full: bool = False, max_attempts: int = 10) -> RebuildResult:
         """Fold every stored object missing from the snapshot into it (``full``: start afresh).
@@ -341,16 +350,15 @@ class HistoryStore:
         otherwise the newer snapshot is re-read, merged with what we loaded, and written again.
         """
         keys = self.source_keys()
-        cache: dict[str, ObjectPart] = {}
-        unreadable: dict[str, str] = {}
+        loaded = _Loaded()
         for attempt in range(1, max_attempts + 1):
             snapshot, etag, healthy = self._read_snapshot_for_rebuild()
             base = Snapshot.empty() if full and attempt == 1 else snapshot
             missing = [k for k in keys if k not in base.manifest]
-            self._load_parts(missing, cache, unreadable)
-            parts = [cache[k] for k in missing if k in cache]
-            new_unreadable = {k: unreadable[k] for k in missing if k in unreadable}
-            unchanged = not parts and new_unreadable == base.unreadable
+            self._load_batches(missing, loaded)
+            added = tuple(k for k in missing if k in loaded.done)
+            new_unreadable = {k: loaded.unreadable[k] for k in missing if k in loaded.unreadable}
+            unchanged = not added and new_unreadable == base.unreadable
             if unchanged and healthy and etag is not None and not full:
                 return RebuildResult(
                     unreadable=new_unreadable,
@@ -359,7 +367,9 @@ class HistoryStore:
                     included=len(base.manifest),
                 )
             merged = merge(
-                Snapshot(base.frames, base.manifest, {}, base.built_at), parts, new_unreadable
+                Snapshot(base.frames, base.manifest, {}, base.built_at),
+                loaded.batches,
+                new_unreadable,
             )
             try:
                 new_etag = self.objects.put_replace(
@@ -372,7 +382,7 @@ class HistoryStore:
                 continue
             self.invalidate()
             return RebuildResult(
-                added=tuple(p.key for p in parts),
+                added=added,
                 unreadable=new_unreadable,
                 written=True,
                 attempts=attempt,

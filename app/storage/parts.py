@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 from typing import Any
+
+import pandas as pd
 
 from app.model.schema import LoadProblem
 from app.storage.codec import decode_document
 from app.storage.layout import parse_key
 from app.storage.objects import CorruptObject
-from app.storage.seats import seat_counts
-from app.storage.snapshot import ObjectPart
+from app.storage.seats import seat_counts, seats_frame
+from app.storage.snapshot import KEY, USAGE_FRAMES, ObjectPart, PartBatch, batch_of, keyed_usage
+
+log = logging.getLogger(__name__)
 
 
 def _usage_from_documents(documents: list[tuple[str, Any]]):
@@ -79,3 +84,85 @@ def _problems(loaded: Any) -> tuple[LoadProblem, ...]:
 
 def problem_for(exc: CorruptObject) -> LoadProblem:
     return LoadProblem(exc.key, None, exc.reason)
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+
+class _NotAttributable(Exception):
+    """A batch produced rows for a day none of its objects is for: decode one by one."""
+
+
+def _day_batch(kind: str, entries: list[tuple[str, dt.date, list[tuple[str, Any]]]]) -> PartBatch:
+    """Many days of one report kind parsed by the model in one call, rows tagged by day."""
+    documents = [doc for _key, _day, docs in entries for doc in docs]
+    loaded = _usage_from_documents(documents)
+    by_day = {pd.Timestamp(day): key for key, day, _docs in entries}
+    keys: dict[str, pd.Series] = {}
+    for name in USAGE_FRAMES:
+        frame = getattr(loaded.usage, name)
+        mapped = pd.Series(frame["day"].map(by_day).to_numpy(), dtype=object)
+        if mapped.isna().any():
+            raise _NotAttributable(kind)
+        keys[name] = mapped.to_numpy()
+    by_source = {source: key for key, _day, docs in entries for source, _value in docs}
+    first = entries[0][0]
+    problems: dict[str, list[LoadProblem]] = {}
+    for problem in _problems(loaded):
+        problems.setdefault(by_source.get(problem.source, first), []).append(problem)
+    frames = keyed_usage(loaded.usage, keys)  # type: ignore[arg-type]
+    return PartBatch(
+        tuple(key for key, _day, _docs in entries),
+        frames,
+        {key: tuple(found) for key, found in problems.items()},
+    )
+
+
+def decode_batch(items: list[tuple[str, bytes]]) -> tuple[list[PartBatch], dict[str, str]]:
+    """Decode many objects: report days of one kind together, seat snapshots together,
+    imported files one by one. Returns the batches and ``{key: reason}`` for unreadable ones."""
+    unreadable: dict[str, str] = {}
+    batches: list[PartBatch] = []
+    day_groups: dict[str, list[tuple[str, dt.date, list[tuple[str, Any]]]]] = {}
+    seat_rows: list[dict[str, Any]] = []
+    for key, data in items:
+        parsed = parse_key(key)
+        try:
+            if parsed is not None and parsed.area == "days" and parsed.kind and parsed.day:
+                document = decode_document(key, data, "day-report")
+                documents = [(str(d["source"]), d["data"]) for d in document["documents"]]
+                day_groups.setdefault(parsed.kind, []).append((key, parsed.day, documents))
+            elif parsed is not None and parsed.area == "seats":
+                part = decode_part(key, data)
+                seat_rows.append({**(part.seats_row or {}), KEY: key})
+            else:
+                batches.append(batch_of(decode_part(key, data)))
+        except CorruptObject as exc:
+            unreadable[key] = exc.reason
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            unreadable[key] = f"unexpected content ({type(exc).__name__}: {exc})"
+        except Exception as exc:  # a loader bug must not stop the other objects
+            log.exception("could not load history object %s", key)
+            unreadable[key] = f"could not be loaded ({type(exc).__name__}: {exc})"
+    for kind, entries in day_groups.items():
+        try:
+            batches.append(_day_batch(kind, entries))
+            continue
+        except _NotAttributable:
+            pass
+        except Exception:  # one bad object spoils the batch: find it by decoding one by one
+            log.warning(
+                "a batch of %d %s objects failed; decoding them one by one", len(entries), kind
+            )
+        for key, _day, documents in entries:
+            try:
+                loaded = _usage_from_documents(documents)
+                part = ObjectPart(key, usage=loaded.usage, problems=_problems(loaded))
+                batches.append(batch_of(part))
+            except Exception as exc:
+                log.exception("could not load history object %s", key)
+                unreadable[key] = f"could not be loaded ({type(exc).__name__}: {exc})"
+    if seat_rows:
+        keys = tuple(row[KEY] for row in seat_rows)
+        batches.append(PartBatch(keys, {"seats": seats_frame(seat_rows)}, {}))
+    return batches, unreadable

@@ -80,16 +80,21 @@ def slim_seats(seats: Any) -> list[dict[str, Any]]:
     return [slim_seat(seat) for seat in (seats or []) if isinstance(seat, Mapping)]
 
 
-def _moment(value: str | None) -> pd.Timestamp | None:
+def _moment(value: str | None) -> dt.datetime | None:
+    """An aware UTC datetime, or None for empty or unparseable values."""
     if not value:
         return None
     try:
-        moment = pd.Timestamp(value)
+        moment = dt.datetime.fromisoformat(value)  # fast; handles "Z" and offsets (3.11+)
     except (ValueError, TypeError):
-        return None
-    if pd.isna(moment):
-        return None
-    return moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            return None
+        if pd.isna(stamp):
+            return None
+        moment = stamp.to_pydatetime()
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def seat_counts(
@@ -97,9 +102,7 @@ def seat_counts(
 ) -> dict[str, Any]:
     """One row of :data:`SEATS_OVER_TIME_COLUMNS` for one stored snapshot."""
     seats = list(seats)
-    at = _moment(taken_at) or pd.Timestamp(
-        dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
-    )
+    at = _moment(taken_at) or dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
     since = at - ACTIVE_WINDOW
     active = 0
     pending = 0

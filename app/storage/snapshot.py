@@ -35,10 +35,11 @@ DERIVED = "_derived"  # totals column: the row was derived from per-user records
 USAGE_FRAMES = ("totals", "breakdown", "users")
 
 
-def _with_key(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    frame = frame.copy()
-    frame[KEY] = key
-    return frame
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with categoricals as plain objects: concatenating many frames whose categories
+    differ is slow, and the codec dictionary-encodes strings anyway."""
+    cats = [n for n in frame.columns if isinstance(frame[n].dtype, pd.CategoricalDtype)]
+    return frame.astype({n: object for n in cats}) if cats else frame
 
 
 def _empty(name: str) -> pd.DataFrame:
@@ -63,6 +64,41 @@ class ObjectPart:
     usage: UsageData | None = None
     seats_row: dict[str, Any] | None = None
     problems: tuple[LoadProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartBatch:
+    """What many source objects contribute, each row tagged with its object's key (``_key``).
+
+    Decoding objects in batches lets the model parse hundreds of days in one call and the merge
+    concatenate a few frames instead of hundreds.
+    """
+
+    keys: tuple[str, ...]
+    frames: dict[str, pd.DataFrame]  # totals (with _derived), breakdown, users, seats
+    problems: dict[str, tuple[LoadProblem, ...]] = field(default_factory=dict)
+
+
+def keyed_usage(usage: UsageData, keys: pd.Series | str) -> dict[str, pd.DataFrame]:
+    """The usage frames with a ``_key`` column (one key, or one per row of each frame)."""
+    out = {}
+    for name in USAGE_FRAMES:
+        frame = plain(getattr(usage, name)).copy()
+        frame[KEY] = keys if isinstance(keys, str) else keys[name]
+        if name == "totals":
+            derived = usage.user_derived_days
+            frame[DERIVED] = frame["day"].isin(list(derived)) if derived else False
+        out[name] = frame
+    return out
+
+
+def batch_of(part: ObjectPart) -> PartBatch:
+    frames: dict[str, pd.DataFrame] = {}
+    if part.usage is not None:
+        frames.update(keyed_usage(part.usage, part.key))
+    if part.seats_row is not None:
+        frames["seats"] = seats_frame([{**part.seats_row, KEY: part.key}])
+    return PartBatch((part.key,), frames, {part.key: tuple(part.problems)})
 
 
 @dataclass(frozen=True)
@@ -187,33 +223,29 @@ def _sort(frame: pd.DataFrame) -> pd.DataFrame:
 
 def merge(
     snapshot: Snapshot,
-    parts: Iterable[ObjectPart],
+    parts: Iterable[PartBatch | ObjectPart],
     unreadable: Mapping[str, str] | None = None,
     built_at: dt.datetime | None = None,
 ) -> Snapshot:
-    """``snapshot`` plus ``parts`` (objects not yet in it); ``unreadable`` lists failed keys."""
-    parts = [p for p in parts if p.key not in snapshot.manifest]
+    """``snapshot`` plus ``parts`` (objects already in it are skipped); ``unreadable`` lists
+    keys that could not be read this time."""
     manifest = dict(snapshot.manifest)
     collected: dict[str, list[pd.DataFrame]] = {
         name: [snapshot.frames[name]] for name in (*USAGE_FRAMES, "seats")
     }
-    seat_rows: list[dict[str, Any]] = []
     for part in parts:
-        manifest[part.key] = _problem_dicts(part.problems)
-        if part.usage is not None:
-            for name in USAGE_FRAMES:
-                frame = getattr(part.usage, name)
-                if frame is None or frame.empty:
-                    continue
-                frame = _with_key(frame, part.key)
-                if name == "totals":
-                    derived = part.usage.user_derived_days
-                    frame[DERIVED] = frame["day"].isin(list(derived)) if derived else False
-                collected[name].append(frame)
-        if part.seats_row is not None:
-            seat_rows.append({**part.seats_row, KEY: part.key})
-    if seat_rows:
-        collected["seats"].append(seats_frame(seat_rows))
+        batch = part if isinstance(part, PartBatch) else batch_of(part)
+        fresh = [k for k in batch.keys if k not in snapshot.manifest and k not in manifest]
+        if not fresh:
+            continue
+        for key in fresh:
+            manifest[key] = _problem_dicts(batch.problems.get(key, ()))
+        for name, frame in batch.frames.items():
+            if frame is None or frame.empty:
+                continue
+            if len(fresh) != len(batch.keys):
+                frame = frame[frame[KEY].isin(fresh)]
+            collected[name].append(plain(frame))
     frames = {name: _concat(pieces) for name, pieces in collected.items()}
     if any(len(pieces) > 1 for pieces in collected.values()):
         order = _priorities(*frames.values())

@@ -13,6 +13,7 @@ import pandas.testing as pdt
 from app.storage import layout
 from app.storage.files import FileObjectStore
 from app.storage.history import HistoryStore
+from app.storage.parts import decode_batch, decode_part
 from app.storage.snapshot import KEY, Snapshot, merge
 from tests.support import storage_data as sd
 
@@ -140,17 +141,21 @@ def test_merge_is_order_independent(tmp_path: Path) -> None:
     store = _store(tmp_path)
     store.write_import(sd.report_ndjson([dt.date(2026, 3, 1), dt.date(2026, 3, 2)]), "a.ndjson")
     _write_report_days(store, [dt.date(2026, 3, 2), dt.date(2026, 3, 3)], scale=5)
-    cache: dict = {}
-    store._load_parts(store.source_keys(), cache, {})
-    parts = list(cache.values())
+    items = [(key, store.objects.get(key).data) for key in store.source_keys()]
+    parts = [decode_part(key, data) for key, data in items]
     forward = merge(Snapshot.empty(), parts)
     backward = Snapshot.empty()
     for part in reversed(parts):
         backward = merge(backward, [part])
+    batches, unreadable = decode_batch(items)
+    batched = merge(Snapshot.empty(), batches)
+    assert not unreadable
     for name in ("totals", "breakdown"):
         left = forward.frames[name].sort_values(["day", KEY]).reset_index(drop=True)
-        right = backward.frames[name].sort_values(["day", KEY]).reset_index(drop=True)
-        pdt.assert_frame_equal(left, right, check_dtype=False, check_categorical=False)
+        for other in (backward, batched):
+            right = other.frames[name].sort_values(["day", KEY]).reset_index(drop=True)
+            pdt.assert_frame_equal(left, right, check_dtype=False, check_categorical=False)
+    assert forward.frames["totals"]["suggestions"].tolist() == [400.0, 2000.0, 2000.0]
 
 
 def test_seats_over_time(tmp_path: Path) -> None:
