@@ -83,12 +83,12 @@ def test_enterprise_installation_is_used_when_enterprise_is_set():
 
 
 def test_token_is_refreshed_before_it_expires():
-    # 2 s tokens: the client refreshes once half the lifetime is left (margin capped at 1 s).
-    with fake_github(token_lifetime=2.0) as gh, client_for(gh) as client:
+    # 3 s tokens: the client refreshes once half the lifetime is left (margin capped at 1.5 s).
+    with fake_github(token_lifetime=3.0) as gh, client_for(gh) as client:
         client.billing()
         client.billing()
         assert len(gh.tokens_issued) == 1
-        time.sleep(1.2)
+        time.sleep(1.6)
         client.billing()
         assert len(gh.tokens_issued) == 2
         assert client.stats()["tokens_issued"] == 2

@@ -67,7 +67,7 @@ def test_primary_rate_limit_waits_until_reset():
         started = time.monotonic()
         assert client.seats().total_seats == 5
         elapsed = time.monotonic() - started
-    assert 0.4 <= elapsed <= 3.5
+    assert 0.4 <= elapsed <= 6.0
 
 
 def test_rate_limit_longer_than_the_cap_raises_with_retry_time():
@@ -87,10 +87,10 @@ def test_slow_answer_times_out_and_is_retried():
         client_for(gh, {"github_timeout_seconds": 0.3}) as client,
     ):
         client.billing()
-        gh.add_fault(SEATS, "slow", delay=1.0)
+        gh.add_fault(SEATS, "slow", delay=4.0)
         started = time.monotonic()
         assert client.seats().total_seats == 5
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 3.0, "gave up on the slow answer after 0.3 s"
 
 
 def test_persistent_server_errors_become_upstream_unavailable():
