@@ -17,8 +17,12 @@ def kpi_card(card_id: str, label: str, help_text: str | None = None) -> dbc.Col:
     """A headline figure; its value (``{card_id}-value``) and note (``-note``) are filled by callbacks."""
     body = [
         html.Div(label, className="kpi-label text-muted small", id=f"{card_id}-label"),
-        html.Div("…", className="kpi-value fs-4 fw-semibold", id=f"{card_id}-value",
-                 **{"aria-live": "polite", "aria-describedby": f"{card_id}-label"}),
+        html.Div(
+            "…",
+            className="kpi-value fs-4 fw-semibold",
+            id=f"{card_id}-value",
+            **{"aria-live": "polite", "aria-describedby": f"{card_id}-label"},
+        ),
         html.Div("", className="kpi-note small text-muted", id=f"{card_id}-note"),
     ]
     card = dbc.Card(dbc.CardBody(body), className="h-100 kpi-card", id=card_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
@@ -11,9 +10,9 @@ import flask
 
 from app.layout import shell
 from app.services import EXTENSION_KEY, Services
+from app.settings import PROJECT_ROOT, Settings
 from app.sources.history import EXTENSION_KEY as HISTORY_KEY
 from app.sources.history import HistorySource
-from app.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
 

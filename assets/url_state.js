@@ -7,7 +7,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var args = Array.prototype.slice.call(arguments);
       var sinkId = args.pop();
       var names = {
-        "usage-url-sink": ["start", "end", "granularity", "top", "language"],
+        "usage-url-sink": ["start", "end", "granularity", "top", "language", "split"],
         "seats-url-sink": ["days", "status", "plan", "q", "sort", "dir", "page", "size"],
         "history-url-sink": ["start", "end", "granularity"],
       }[sinkId] || [];

@@ -43,9 +43,9 @@ def _load():
 def layout(start=None, end=None, granularity=None, **_ignored):
     granularity = parse_choice(granularity, GRANULARITIES, "month")
     try:
-        _, history, totals = _load()
+        totals = _load()[2]
     except RuntimeError:  # no request context: Dash building its validation layout
-        history, totals = None, None
+        totals = None
     bounds = ua.data_bounds(totals) if totals is not None else None
     chosen = None
     if bounds:
@@ -63,28 +63,60 @@ def layout(start=None, end=None, granularity=None, **_ignored):
             ),
             dbc.Row(
                 [
-                    dbc.Col([
-                        dbc.Label("Date range", html_for="history-dates", className="small mb-1"),
-                        dcc.DatePickerRange(
-                            id="history-dates", start_date=start_day, end_date=end_day,
-                            min_date_allowed=bounds[0] if bounds else None,
-                            max_date_allowed=bounds[1] if bounds else None,
-                            display_format="YYYY-MM-DD", first_day_of_week=1, minimum_nights=0,
-                            clearable=False, updatemode="bothdates",
-                        ),
-                    ], xs=12, md="auto", className="mb-2"),
-                    dbc.Col([
-                        dbc.Label("Granularity", html_for="history-granularity", className="small mb-1"),
-                        dbc.RadioItems(
-                            id="history-granularity",
-                            options=[{"label": g.capitalize(), "value": g} for g in GRANULARITIES],
-                            value=granularity, inline=True,
-                        ),
-                    ], xs=12, md="auto", className="mb-2"),
                     dbc.Col(
-                        dbc.Button("Download CSV", id="history-download-button", color="secondary",
-                                   outline=True, size="sm", className="mt-4"),
-                        xs=6, md="auto", className="mb-2",
+                        [
+                            dbc.Label(
+                                "Date range", html_for="history-dates", className="small mb-1"
+                            ),
+                            dcc.DatePickerRange(
+                                id="history-dates",
+                                start_date=start_day,
+                                end_date=end_day,
+                                min_date_allowed=bounds[0] if bounds else None,
+                                max_date_allowed=bounds[1] if bounds else None,
+                                display_format="YYYY-MM-DD",
+                                first_day_of_week=1,
+                                minimum_nights=0,
+                                clearable=False,
+                                updatemode="bothdates",
+                            ),
+                        ],
+                        xs=12,
+                        md="auto",
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Granularity",
+                                html_for="history-granularity",
+                                className="small mb-1",
+                            ),
+                            dbc.RadioItems(
+                                id="history-granularity",
+                                options=[
+                                    {"label": g.capitalize(), "value": g} for g in GRANULARITIES
+                                ],
+                                value=granularity,
+                                inline=True,
+                            ),
+                        ],
+                        xs=12,
+                        md="auto",
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        dbc.Button(
+                            "Download CSV",
+                            id="history-download-button",
+                            color="secondary",
+                            outline=True,
+                            size="sm",
+                            className="mt-4",
+                        ),
+                        xs=6,
+                        md="auto",
+                        className="mb-2",
                     ),
                     dcc.Download(id="history-download"),
                     dcc.Store(id="history-url-sink"),
@@ -94,17 +126,25 @@ def layout(start=None, end=None, granularity=None, **_ignored):
             html.Div(id="history-notices"),
             dbc.Row([kpi_card(f"history-kpi-{key}", label) for key, label in KPIS]),
             chart_card("history-suggestions-graph", "Suggestions, acceptances and acceptance rate"),
-            dbc.Row([
-                dbc.Col(chart_card("history-lines-graph", "Lines suggested and accepted"), lg=6),
-                dbc.Col(chart_card("history-people-graph", "Active users"), lg=6),
-            ]),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        chart_card("history-lines-graph", "Lines suggested and accepted"), lg=6
+                    ),
+                    dbc.Col(chart_card("history-people-graph", "Active users"), lg=6),
+                ]
+            ),
             chart_card("history-seats-graph", "Seats over time"),
         ]
     )
 
 
 @callback(
-    *[Output(f"history-kpi-{key}-{part}", "children") for key, _ in KPIS for part in ("value", "note")],
+    *[
+        Output(f"history-kpi-{key}-{part}", "children")
+        for key, _ in KPIS
+        for part in ("value", "note")
+    ],
     Output("history-suggestions-graph", "figure"),
     Output("history-suggestions-graph-summary", "children"),
     Output("history-suggestions-graph-table", "children"),
@@ -127,23 +167,50 @@ def update_history(start, end, granularity):
     if view.error:
         notices.append(notice(view.error, "danger"))
     if history is not None and history.problems:
-        notices.append(notice([
-            html.Strong(f"{len(history.problems)} stored object(s) could not be read; "
-                        "everything else is shown. "),
-            html.Details([html.Summary("Details"),
-                          html.Ul([html.Li(str(p)) for p in history.problems[:50]])]),
-        ], "warning"))
+        notices.append(
+            notice(
+                [
+                    html.Strong(
+                        f"{len(history.problems)} stored object(s) could not be read; "
+                        "everything else is shown. "
+                    ),
+                    html.Details(
+                        [
+                            html.Summary("Details"),
+                            html.Ul([html.Li(str(p)) for p in history.problems[:50]]),
+                        ]
+                    ),
+                ],
+                "warning",
+            )
+        )
     if history is None or totals is None or totals.empty:
         if view.error is None:
-            notices.append(notice(
-                "No history stored yet. Run the collector (`python -m app.collect run`) or import "
-                "exported files (`python -m app.collect import FILE...`).", "info"))
+            notices.append(
+                notice(
+                    "No history stored yet. Run the collector (`python -m app.collect run`) or import "
+                    "exported files (`python -m app.collect import FILE...`).",
+                    "info",
+                )
+            )
         seats = history.seats_over_time if history is not None else None
         empty = hf.suggestions_figure(_empty(), [])
         kpi_values = ["0", "", "—", "", "—", "", "—", "", "—", "", "—", ""]
         seats_fig = hf.seats_figure(seats) if seats is not None else hf.seats_figure(_empty_seats())
-        return (*kpi_values, empty, "No history.", None, hf.lines_figure(_empty(), []), None,
-                hf.people_figure(_empty(), [], granularity), None, seats_fig, "", None, notices)
+        return (
+            *kpi_values,
+            empty,
+            "No history.",
+            None,
+            hf.lines_figure(_empty(), []),
+            None,
+            hf.people_figure(_empty(), [], granularity),
+            None,
+            seats_fig,
+            "",
+            None,
+            notices,
+        )
 
     first, last = ua.data_bounds(totals)
     chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
@@ -153,11 +220,18 @@ def update_history(start, end, granularity):
     k = ua.kpis(selected)
     gens = [g for g in ("usage", "metrics", "reports") if (selected["generation"] == g).any()]
     kpi_values = [
-        fmt_int(len(selected)), f"of {len(totals):,} archived",
-        f"{chosen[0]:%b %Y} – {chosen[1]:%b %Y}", f"{len(gens)} API generation(s)",
-        fmt_int(k.suggestions), "", fmt_int(k.acceptances), "",
-        fmt_pct(k.acceptance_rate), "Σ accepted ÷ Σ suggested",
-        fmt_int(k.lines_accepted), fmt_pct(k.line_acceptance_rate) + " of lines suggested",
+        fmt_int(len(selected)),
+        f"of {len(totals):,} archived",
+        f"{chosen[0]:%b %Y} – {chosen[1]:%b %Y}",
+        f"{len(gens)} API generation(s)",
+        fmt_int(k.suggestions),
+        "",
+        fmt_int(k.acceptances),
+        "",
+        fmt_pct(k.acceptance_rate),
+        "Σ accepted ÷ Σ suggested",
+        fmt_int(k.lines_accepted),
+        fmt_pct(k.line_acceptance_rate) + " of lines suggested",
     ]
     header, rows = hf.history_table(rolled, granularity)
     table = data_table(header, rows, "History per period")
@@ -168,26 +242,44 @@ def update_history(start, end, granularity):
     seats_summary = (
         f"{len(seats)} daily seat snapshots; latest: {fmt_int(seats['total_seats'].iloc[-1])} seats, "
         f"{fmt_int(seats['active_seats'].iloc[-1])} active in the last 30 days."
-        if len(seats) else "No seat snapshots in this range."
+        if len(seats)
+        else "No seat snapshots in this range."
     )
     for day, old, new in boundaries:
         changes = DEFINITION_CHANGES.get((old, new), [])
-        notices.append(notice([
-            html.Strong(f"From {day:%d %b %Y}: {GENERATION_LABELS.get(new, new)} replace "
-                        f"{GENERATION_LABELS.get(old, old)}. "),
-            html.Ul([html.Li(c) for c in changes], className="mb-0") if changes else None,
-        ], "info"))
+        notices.append(
+            notice(
+                [
+                    html.Strong(
+                        f"From {day:%d %b %Y}: {GENERATION_LABELS.get(new, new)} replace "
+                        f"{GENERATION_LABELS.get(old, old)}. "
+                    ),
+                    html.Ul([html.Li(c) for c in changes], className="mb-0") if changes else None,
+                ],
+                "info",
+            )
+        )
     if history.location:
-        updated = f", snapshot rebuilt {history.updated_at:%Y-%m-%d %H:%M} UTC" if history.updated_at else ""
-        notices.append(html.P(f"History store: {history.location}{updated}.", className="small text-muted"))
+        updated = (
+            f", snapshot rebuilt {history.updated_at:%Y-%m-%d %H:%M} UTC"
+            if history.updated_at
+            else ""
+        )
+        notices.append(
+            html.P(f"History store: {history.location}{updated}.", className="small text-muted")
+        )
     return (
         *kpi_values,
         hf.suggestions_figure(rolled, boundaries),
         f"{len(rolled)} {granularity} periods; weighted acceptance rate {fmt_pct(k.acceptance_rate)}.",
         table,
-        hf.lines_figure(rolled, boundaries), table,
-        hf.people_figure(rolled, boundaries, granularity), table,
-        hf.seats_figure(seats), seats_summary, data_table(s_header, s_rows, "Seats over time"),
+        hf.lines_figure(rolled, boundaries),
+        table,
+        hf.people_figure(rolled, boundaries, granularity),
+        table,
+        hf.seats_figure(seats),
+        seats_summary,
+        data_table(s_header, s_rows, "Seats over time"),
         notices,
     )
 
@@ -201,7 +293,9 @@ def _empty():
 def _empty_seats():
     import pandas as pd
 
-    return pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "total_seats": [], "active_seats": []})
+    return pd.DataFrame(
+        {"day": pd.Series(dtype="datetime64[ns]"), "total_seats": [], "active_seats": []}
+    )
 
 
 @callback(

@@ -25,19 +25,48 @@ dash.register_page(__name__, path="/", name="Usage", title="Copilot usage", orde
 
 GRANULARITIES = ("day", "week", "month")
 TOP_CHOICES = (5, 8, 10, 15, 20)
+SPLITS = tuple(ua.LANGUAGE_SPLITS)
 DEFAULT_TOP = 8
-DIMENSIONS = (("language", "language"), ("editor", "editor / IDE"), ("model", "model"),
-              ("feature", "feature"))
+DIMENSIONS = (
+    ("language", "language"),
+    ("editor", "editor / IDE"),
+    ("model", "model"),
+    ("feature", "feature"),
+)
 KPIS = (
-    ("active-users", "Active users (avg/day)", "Average of daily active users; the note gives the peak day. Users are never added up across days."),
-    ("engaged-users", "Engaged users (avg/day)", "Average of daily engaged users (metrics API: used a Copilot feature beyond being licensed)."),
+    (
+        "active-users",
+        "Active users (avg/day)",
+        "Average of daily active users; the note gives the peak day. Users are never added up across days.",
+    ),
+    (
+        "engaged-users",
+        "Engaged users (avg/day)",
+        "Average of daily engaged users (metrics API: used a Copilot feature beyond being licensed).",
+    ),
     ("suggestions", "Suggestions", "Code suggestions shown (reports: code generation events)."),
     ("acceptances", "Acceptances", "Suggestions accepted (reports: code acceptance events)."),
-    ("acceptance-rate", "Acceptance rate", "Total acceptances ÷ total suggestions over the range (weighted, not a mean of daily rates)."),
-    ("lines-suggested", "Lines suggested", "Lines of code suggested (reports: lines suggested to add)."),
+    (
+        "acceptance-rate",
+        "Acceptance rate",
+        "Total acceptances ÷ total suggestions over the range (weighted, not a mean of daily rates).",
+    ),
+    (
+        "lines-suggested",
+        "Lines suggested",
+        "Lines of code suggested (reports: lines suggested to add).",
+    ),
     ("lines-accepted", "Lines accepted", "Lines of code accepted (reports: lines added)."),
-    ("line-acceptance-rate", "Line acceptance rate", "Total lines accepted ÷ total lines suggested over the range."),
-    ("chat-turns", "Chat interactions", "Chat turns (usage API), chats (metrics API) or user-initiated interactions (reports)."),
+    (
+        "line-acceptance-rate",
+        "Line acceptance rate",
+        "Total lines accepted ÷ total lines suggested over the range.",
+    ),
+    (
+        "chat-turns",
+        "Chat interactions",
+        "Chat turns (usage API), chats (metrics API) or user-initiated interactions (reports).",
+    ),
     ("chat-users", "Chat users (avg/day)", "Average daily chat users, where the data has them."),
 )
 
@@ -62,7 +91,9 @@ def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.
                         updatemode="bothdates",
                     ),
                 ],
-                xs=12, md="auto", className="mb-2",
+                xs=12,
+                md="auto",
+                className="mb-2",
             ),
             dbc.Col(
                 [
@@ -75,11 +106,15 @@ def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.
                         className="btn-group-sm",
                     ),
                 ],
-                xs=12, md="auto", className="mb-2",
+                xs=12,
+                md="auto",
+                className="mb-2",
             ),
             dbc.Col(
                 [
-                    dbc.Label("Breakdowns show the top", html_for="usage-top", className="small mb-1"),
+                    dbc.Label(
+                        "Breakdowns show the top", html_for="usage-top", className="small mb-1"
+                    ),
                     dbc.Select(
                         id="usage-top",
                         options=[{"label": str(n), "value": str(n)} for n in TOP_CHOICES],
@@ -87,12 +122,22 @@ def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.
                         size="sm",
                     ),
                 ],
-                xs=6, md=2, className="mb-2",
+                xs=6,
+                md=2,
+                className="mb-2",
             ),
             dbc.Col(
-                dbc.Button("Download CSV", id="usage-download-button", color="secondary",
-                           outline=True, size="sm", className="mt-4"),
-                xs=6, md="auto", className="mb-2",
+                dbc.Button(
+                    "Download CSV",
+                    id="usage-download-button",
+                    color="secondary",
+                    outline=True,
+                    size="sm",
+                    className="mt-4",
+                ),
+                xs=6,
+                md="auto",
+                className="mb-2",
             ),
             dcc.Download(id="usage-download"),
             dcc.Store(id="usage-url-sink"),
@@ -102,9 +147,10 @@ def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.
     )
 
 
-def layout(start=None, end=None, granularity=None, top=None, language=None, **_ignored):
+def layout(start=None, end=None, granularity=None, top=None, language=None, split=None, **_ignored):
     """The page for the given query values (each falls back to its default when malformed)."""
     granularity = parse_choice(granularity, GRANULARITIES, "day")
+    split = parse_choice(split, SPLITS, "editor")
     top = parse_int(top, DEFAULT_TOP, 1, 50)
     if top not in TOP_CHOICES:
         top = DEFAULT_TOP
@@ -130,10 +176,15 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, **_i
             ),
             _controls(bounds, start_day, end_day, granularity, top, language, languages),
             html.Div(id="usage-notices"),
-            dbc.Row([kpi_card(f"usage-kpi-{key}", label, help_text) for key, label, help_text in KPIS]),
+            dbc.Row(
+                [kpi_card(f"usage-kpi-{key}", label, help_text) for key, label, help_text in KPIS]
+            ),
             dbc.Row(
                 [
-                    dbc.Col(chart_card("usage-acceptance-graph", "Acceptances and acceptance rate"), lg=7),
+                    dbc.Col(
+                        chart_card("usage-acceptance-graph", "Acceptances and acceptance rate"),
+                        lg=7,
+                    ),
                     dbc.Col(chart_card("usage-users-graph", "Active and engaged users"), lg=5),
                 ]
             ),
@@ -149,7 +200,9 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, **_i
                 [
                     dbc.Col(
                         [
-                            dbc.Label("Language", html_for="usage-language", className="small mb-1"),
+                            dbc.Label(
+                                "Language", html_for="usage-language", className="small mb-1"
+                            ),
                             dcc.Dropdown(
                                 id="usage-language",
                                 options=[{"label": lang, "value": lang} for lang in languages],
@@ -157,11 +210,31 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, **_i
                                 clearable=False,
                             ),
                         ],
-                        xs=12, md=4, className="mb-2",
-                    )
-                ]
+                        xs=12,
+                        md=4,
+                        className="mb-2",
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Split by", html_for="usage-split", className="small mb-1"),
+                            dbc.RadioItems(
+                                id="usage-split",
+                                options=[{"label": s.capitalize(), "value": s} for s in SPLITS],
+                                value=split,
+                                inline=True,
+                            ),
+                        ],
+                        xs=12,
+                        md="auto",
+                        className="mb-2",
+                    ),
+                ],
+                className="align-items-end",
             ),
-            chart_card("usage-drilldown-graph", "Acceptances by editor for one language"),
+            chart_card(
+                "usage-drilldown-graph",
+                "Acceptances for one language, split by editor, feature or model",
+            ),
         ]
     )
 
@@ -218,15 +291,23 @@ def _notices(view, prepared, in_range_totals, start, end) -> list:
         )
     if len(in_range_totals) and len(boundaries) == 0:
         gen = str(in_range_totals["generation"].iloc[-1])
-        items.append(html.P(f"Source: {GENERATION_LABELS.get(gen, gen)}.", className="small text-muted mb-2"))
+        items.append(
+            html.P(f"Source: {GENERATION_LABELS.get(gen, gen)}.", className="small text-muted mb-2")
+        )
     if prepared.usage.problems:
         items.append(
             notice(
                 [
-                    html.Strong(f"{len(prepared.usage.problems)} problem(s) while loading the data; "
-                                "everything else was loaded. "),
-                    html.Details([html.Summary("Details"),
-                                  html.Ul([html.Li(str(p)) for p in prepared.usage.problems[:50]])]),
+                    html.Strong(
+                        f"{len(prepared.usage.problems)} problem(s) while loading the data; "
+                        "everything else was loaded. "
+                    ),
+                    html.Details(
+                        [
+                            html.Summary("Details"),
+                            html.Ul([html.Li(str(p)) for p in prepared.usage.problems[:50]]),
+                        ]
+                    ),
                 ],
                 "warning",
             )
@@ -235,7 +316,11 @@ def _notices(view, prepared, in_range_totals, start, end) -> list:
 
 
 MAIN_OUTPUTS = (
-    [Output(f"usage-kpi-{key}-{part}", "children") for key, _, _ in KPIS for part in ("value", "note")]
+    [
+        Output(f"usage-kpi-{key}-{part}", "children")
+        for key, _, _ in KPIS
+        for part in ("value", "note")
+    ]
     + [
         Output("usage-acceptance-graph", "figure"),
         Output("usage-acceptance-graph-summary", "children"),
@@ -244,11 +329,15 @@ MAIN_OUTPUTS = (
         Output("usage-users-graph-summary", "children"),
         Output("usage-users-graph-table", "children"),
     ]
-    + [o for dim, _ in DIMENSIONS for o in (
-        Output(f"usage-{dim}-graph", "figure"),
-        Output(f"usage-{dim}-graph-summary", "children"),
-        Output(f"usage-{dim}-graph-table", "children"),
-    )]
+    + [
+        o
+        for dim, _ in DIMENSIONS
+        for o in (
+            Output(f"usage-{dim}-graph", "figure"),
+            Output(f"usage-{dim}-graph-summary", "children"),
+            Output(f"usage-{dim}-graph-table", "children"),
+        )
+    ]
     + [Output("usage-notices", "children")]
 )
 
@@ -271,10 +360,21 @@ def update_usage(start, end, granularity, top, source):
     if chosen is None:
         empty = ua.kpis(totals)
         figs = []
-        for graph in ("usage-acceptance-graph", "usage-users-graph", *[f"usage-{d}-graph" for d, _ in DIMENSIONS]):
+        for _graph in (
+            "usage-acceptance-graph",
+            "usage-users-graph",
+            *[f"usage-{d}-graph" for d, _ in DIMENSIONS],
+        ):
             figs.extend([uf.empty_figure("", "No usage data loaded"), "No data.", None])
-        return (*_kpi_outputs(empty), *figs,
-                [notice("No usage data was found. Check SAMPLE_DATA_DIR or the data source.", "warning")])
+        return (
+            *_kpi_outputs(empty),
+            *figs,
+            [
+                notice(
+                    "No usage data was found. Check SAMPLE_DATA_DIR or the data source.", "warning"
+                )
+            ],
+        )
     first, last = chosen
     selected = ua.in_range(totals, first, last)
     rolled = ua.rollup(selected, granularity)
@@ -319,27 +419,60 @@ def update_usage(start, end, granularity, top, source):
     Input("usage-dates", "end_date"),
     Input("usage-granularity", "value"),
     Input("usage-language", "value"),
+    Input("usage-split", "value"),
     Input(SOURCE_STORE, "data"),
 )
-def update_drilldown(start, end, granularity, language, source):
-    """The chosen language's acceptances per editor over time."""
+def update_drilldown(start, end, granularity, language, split, source):
+    """The chosen language's acceptances over time, one line per editor, feature or model.
+
+    Usage-metrics reports publish no language x editor cross-section; when the range has none,
+    the split falls back to feature and the summary says so."""
     granularity = parse_choice(granularity, GRANULARITIES, "day")
+    split = parse_choice(split, SPLITS, "editor")
     view, prepared = _view(source if isinstance(source, str) else None)
     language = parse_text(language)
     if language not in prepared.languages:
         language = None
     chosen = _range(prepared, start, end)
     if chosen is None or language is None:
-        return uf.drilldown_figure(ua.series_by(prepared.language_editor.iloc[0:0], "editor", granularity, "acceptances"), language, granularity), "", None
-    rows = ua.in_range(prepared.language_editor, *chosen)
-    rows = rows.loc[rows["language"] == language]
-    wide = ua.series_by(rows, "editor", granularity, "acceptances")
+        return (
+            uf.drilldown_figure(
+                ua.series_by(
+                    ua.language_split(prepared.usage.breakdown.iloc[0:0], split),
+                    split,
+                    granularity,
+                    "acceptances",
+                ),
+                language,
+                split,
+            ),
+            "",
+            None,
+        )
+    note = ""
+    rows = _language_rows(prepared, split, chosen, language)
+    if rows.empty and split == "editor":
+        split, note = (
+            "feature",
+            " Language × editor is not published for this range, so it is split by feature.",
+        )
+        rows = _language_rows(prepared, split, chosen, language)
+    wide = ua.series_by(rows, split, granularity, "acceptances")
     header, table_rows = uf.wide_table(wide, granularity)
-    editors = len(wide.columns) - 1 if not wide.empty else 0
-    summary = f"{language}: acceptances in {editors} editor(s)." if editors else ""
-    return uf.drilldown_figure(wide, language, granularity), summary, data_table(
-        header, table_rows, f"Acceptances for {language} by editor"
+    count = len(wide.columns) - 1 if not wide.empty else 0
+    summary = (
+        f"{language}: acceptances in {count} {split} value(s).{note}" if count else note.strip()
     )
+    return (
+        uf.drilldown_figure(wide, language, split),
+        summary,
+        data_table(header, table_rows, f"Acceptances for {language} by {split}"),
+    )
+
+
+def _language_rows(prepared, split, chosen, language):
+    rows = ua.in_range(prepared.language_splits[split], *chosen)
+    return rows.loc[rows["language"] == language]
 
 
 @callback(
@@ -375,5 +508,6 @@ clientside_callback(
     Input("usage-granularity", "value"),
     Input("usage-top", "value"),
     Input("usage-language", "value"),
+    Input("usage-split", "value"),
     State("usage-url-sink", "id"),
 )

@@ -30,7 +30,13 @@ SUM_MEASURES: tuple[str, ...] = (
     "pr_summaries",
 )
 USER_MEASURES: tuple[str, ...] = ("active_users", "engaged_users", "chat_users")
-BREAKDOWN_SUMS: tuple[str, ...] = ("suggestions", "acceptances", "lines_suggested", "lines_accepted", "chats")
+BREAKDOWN_SUMS: tuple[str, ...] = (
+    "suggestions",
+    "acceptances",
+    "lines_suggested",
+    "lines_accepted",
+    "chats",
+)
 OTHER = "Other"
 
 
@@ -216,7 +222,9 @@ def top_n(daily: pd.DataFrame, dimension: str, n: int = 8, by: str = "acceptance
             {dimension: pd.Series(dtype="object")}
             | {m: pd.Series(dtype="float64") for m in (*BREAKDOWN_SUMS, "acceptance_rate", "share")}
         )
-    totals = daily.groupby(dimension, sort=False, observed=True)[list(BREAKDOWN_SUMS)].sum(min_count=1)
+    totals = daily.groupby(dimension, sort=False, observed=True)[list(BREAKDOWN_SUMS)].sum(
+        min_count=1
+    )
     ranking = totals[by].fillna(0) if totals[by].notna().any() else totals["chats"].fillna(0)
     totals = totals.loc[ranking.sort_values(ascending=False, kind="stable").index]
     if len(totals) > n:
@@ -243,41 +251,55 @@ def series_by(daily: pd.DataFrame, dimension: str, granularity: str, measure: st
     return wide.reset_index()
 
 
+# How the language drill-down can split one language, and which cuts answer it per generation.
+LANGUAGE_SPLITS: dict[str, tuple[str, ...]] = {
+    "editor": ("cube",),  # only the retired APIs publish language x editor
+    "feature": ("cube", "language_feature"),
+    "model": ("cube", "language_model"),
+}
+
+
 @dataclass(frozen=True)
 class PreparedUsage:
     """A dataset with its per-dimension daily aggregates precomputed (built once per load)."""
 
     usage: UsageData
     by_dimension: dict[str, pd.DataFrame]
-    language_editor: pd.DataFrame  # day, language, editor, measures (cube rows only)
+    language_splits: dict[str, pd.DataFrame]  # split -> day, language, <split>, measures
     languages: tuple[str, ...]  # by total acceptances, descending
+
+
+def language_split(breakdown: pd.DataFrame, split: str) -> pd.DataFrame:
+    """Daily measures per (language, ``split``) from the cuts that publish that cross-section."""
+    rows = breakdown.loc[
+        breakdown["cut"].isin(LANGUAGE_SPLITS[split])
+        & breakdown["language"].notna()
+        & breakdown[split].notna()
+    ]
+    if rows.empty:
+        return pd.DataFrame(
+            {"day": pd.Series(dtype="datetime64[ns]"), "language": [], split: []}
+            | {m: pd.Series(dtype="float64") for m in BREAKDOWN_SUMS}
+        )
+    return (
+        rows.groupby(
+            [rows["day"], rows["language"].astype("object"), rows[split].astype("object")],
+            sort=True,
+            observed=True,
+        )[list(BREAKDOWN_SUMS)]
+        .sum(min_count=1)
+        .reset_index()
+    )
 
 
 def prepare(usage: UsageData) -> PreparedUsage:
     """Precompute what every Usage-page callback needs, so callbacks only slice small frames."""
     breakdown = usage.breakdown
     by_dimension = {dim: daily_by_dimension(breakdown, dim) for dim in CUTS_FOR_DIMENSION}
-    cube = breakdown.loc[
-        (breakdown["cut"] == "cube") & breakdown["language"].notna() & breakdown["editor"].notna()
-    ]
-    if cube.empty:
-        language_editor = pd.DataFrame(
-            {"day": pd.Series(dtype="datetime64[ns]"), "language": [], "editor": []}
-            | {m: pd.Series(dtype="float64") for m in BREAKDOWN_SUMS}
-        )
-    else:
-        language_editor = (
-            cube.groupby(
-                [cube["day"], cube["language"].astype("object"), cube["editor"].astype("object")],
-                sort=True,
-                observed=True,
-            )[list(BREAKDOWN_SUMS)]
-            .sum(min_count=1)
-            .reset_index()
-        )
+    splits = {split: language_split(breakdown, split) for split in LANGUAGE_SPLITS}
     lang = by_dimension["language"]
     languages: tuple[str, ...] = ()
     if not lang.empty:
         order = lang.groupby("language")["acceptances"].sum().sort_values(ascending=False)
         languages = tuple(str(x) for x in order.index)
-    return PreparedUsage(usage, by_dimension, language_editor, languages)
+    return PreparedUsage(usage, by_dimension, splits, languages)

@@ -189,16 +189,21 @@ def _chat_breakdown(top: pd.DataFrame, dimension: str, label: str) -> dict:
     }
 
 
-def drilldown_figure(wide: pd.DataFrame, language: str | None, granularity: str) -> dict:
-    """One line per editor for the chosen language."""
-    title = f"{language or 'Language'}: acceptances by editor"
+SPLIT_EMPTY = {
+    "editor": "No language × editor data in this range: only the retired usage and metrics APIs "
+    "publish it. Try splitting by feature or model.",
+    "feature": "No language × feature data in this range.",
+    "model": "No language × model data in this range.",
+}
+
+
+def drilldown_figure(wide: pd.DataFrame, language: str | None, split: str = "editor") -> dict:
+    """One line per editor (or feature, or model) for the chosen language."""
+    title = f"{language or 'Language'}: acceptances by {split}"
     if not language:
-        return empty_figure(title, "Pick a language to see it by editor")
+        return empty_figure(title, f"Pick a language to see it by {split}")
     if wide.empty or len(wide.columns) <= 1:
-        return empty_figure(
-            title,
-            "No language × editor data in this range (usage-metrics reports do not publish it)",
-        )
+        return empty_figure(title, SPLIT_EMPTY.get(split, "No data in this range."))
     x = _x(wide["period"])
     editors = [c for c in wide.columns if c != "period"]
     editors.sort(key=lambda c: -float(wide[c].sum()))
@@ -254,7 +259,9 @@ def timeline_table(rolled: pd.DataFrame, granularity: str) -> tuple[list[str], l
     return header, rows
 
 
-def breakdown_table(top: pd.DataFrame, dimension: str, label: str) -> tuple[list[str], list[list[str]]]:
+def breakdown_table(
+    top: pd.DataFrame, dimension: str, label: str
+) -> tuple[list[str], list[list[str]]]:
     header = [label.capitalize(), "Suggestions", "Acceptances", "Acceptance rate", "Share", "Chats"]
     rows = [
         [
@@ -286,7 +293,9 @@ def describe_trend(rolled: pd.DataFrame, granularity: str) -> str:
     """A one-sentence text alternative for the acceptance chart."""
     if rolled.empty:
         return "No data in this date range."
-    best = rolled.loc[rolled["acceptances"].idxmax()] if rolled["acceptances"].notna().any() else None
+    best = (
+        rolled.loc[rolled["acceptances"].idxmax()] if rolled["acceptances"].notna().any() else None
+    )
     first, last = rolled["period"].iloc[0], rolled["period"].iloc[-1]
     text = (
         f"{len(rolled)} {granularity} periods from {period_label(first, granularity)} "

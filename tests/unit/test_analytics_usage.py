@@ -113,7 +113,7 @@ def test_breakdowns_never_mix_cuts_and_fold_the_tail_into_other():
     assert dict(zip(editors["editor"], editors["acceptances"], strict=True)) == {"vim": 3, "vscode": 3}
 
 
-def test_prepare_builds_language_by_editor_from_cube_rows_only():
+def test_prepare_builds_language_splits_from_the_right_cuts():
     rows = breakdown(
         [
             {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vscode",
@@ -126,5 +126,7 @@ def test_prepare_builds_language_by_editor_from_cube_rows_only():
     )
     prepared = ua.prepare(UsageData(THREE_DAYS, rows, empty_users(), ()))
     assert prepared.languages == ("go",)
-    le = prepared.language_editor
+    le = prepared.language_splits["editor"]
     assert len(le) == 1 and le.iloc[0]["acceptances"] == 4  # two models, one (day, go, vscode) row
+    by_model = prepared.language_splits["model"]
+    assert dict(zip(by_model["model"], by_model["acceptances"], strict=True)) == {"m1": 3, "m2": 1}
