@@ -117,7 +117,7 @@ class GitHubClient:
         self.scope = scope
         bound = max(1, min(MAX_CONCURRENCY, int(max_concurrency)))
         self._http = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            timeout=httpx.Timeout(max(0.1, timeout), connect=min(max(0.1, timeout), 10.0)),
             limits=httpx.Limits(max_connections=bound, max_keepalive_connections=bound),
             headers={"User-Agent": user_agent},
             follow_redirects=True,
