@@ -117,8 +117,6 @@ def install_error_handlers(server: Flask) -> None:
     # Flask logs unhandled exceptions itself before calling our handler; ours carries the status
     # and path fields, so silence the duplicate.
     server.log_exception = lambda exc_info: None  # type: ignore[method-assign]
-    server.config["PROPAGATE_EXCEPTIONS"] = False
-    server.config["TRAP_HTTP_EXCEPTIONS"] = False
 
 
 def _callback_description() -> dict:
