@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"how many days back from yesterday to fill (default {DEFAULT_DAYS_BACK})",
     )
     run.add_argument("--no-seats", action="store_true", help="skip the daily seat snapshot")
+    run.add_argument(
+        "--recheck-absent",
+        action="store_true",
+        help="ask GitHub again for days it earlier had no report for (e.g. after enabling metrics)",
+    )
     imp = commands.add_parser("import", help="import exported files (any API generation)")
     imp.add_argument("files", nargs="+", metavar="FILE")
     reb = commands.add_parser("rebuild", help="fold stored objects into the snapshot")
@@ -88,6 +93,7 @@ def execute(argv: Sequence[str] | None, settings: Settings) -> Outcome:
         settings,
         days_back=getattr(args, "days_back", DEFAULT_DAYS_BACK),
         seats=not getattr(args, "no_seats", False),
+        recheck_absent=getattr(args, "recheck_absent", False),
     )
 
 

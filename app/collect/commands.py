@@ -70,6 +70,7 @@ def run_collect(
     days_back: int = DEFAULT_DAYS_BACK,
     until: dt.date | None = None,
     seats: bool = True,
+    recheck_absent: bool = False,
     client_factory: Callable[[Settings], Any] | None = None,
     interactive: bool | None = None,
     on_written: Callable[[dt.date], None] | None = None,
@@ -92,7 +93,9 @@ def run_collect(
     try:
         kind = daily_kind(client)
         wanted = window(days_back, until)
-        have = store.stored_days(kind) | store.absent_days(kind)
+        have = store.stored_days(kind)
+        if not recheck_absent:
+            have |= store.absent_days(kind)
         missing = [day for day in wanted if day not in have]
         outcome.count("days_in_window", len(wanted))
         outcome.count("days_missing", len(missing))
