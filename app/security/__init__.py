@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 LOG = logging.getLogger("app.security")
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
 def _dash_hash_source(dash_app: Any):
@@ -66,6 +67,10 @@ def install_security(server: Flask, settings: Any, dash_app: Any = None) -> None
         trust=ProxyTrust.parse(settings.trusted_proxies),
     )
     attach(server, state)
+    # Dash callback payloads are small; a cap stops a client from tying up a worker with a huge
+    # body (413). Generous enough for dcc.Store state sent along with callbacks.
+    if server.config.get("MAX_CONTENT_LENGTH") is None:
+        server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     if dash_app is not None:
         install_csp(dash_app, settings)
     else:

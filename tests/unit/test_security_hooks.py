@@ -249,3 +249,16 @@ def test_bogus_callback_payload_is_an_error_answer_not_a_traceback():
         assert response.status_code in (400, 500)
         assert response.json["request_id"] == response.headers["X-Request-ID"]
         assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_oversized_request_body_is_refused_politely():
+    app = make_dash()
+    c = app.server.test_client()
+    response = c.post(
+        "/_dash-update-component",
+        data=b"{" + b" " * (17 * 1024 * 1024) + b"}",
+        content_type="application/json",
+        headers=auth(),
+    )
+    assert response.status_code == 413
+    assert response.json["request_id"]
