@@ -12,6 +12,8 @@ user counts taken from it, which are then unknown (NaN).
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import numpy as np
 
 from app.model.entries import DayEntry
@@ -89,9 +91,14 @@ def _completions(record: dict, block: Block) -> int:
     if section is None:
         return 0
     editors_path = "copilot_ide_code_completions.editors"
-    add_s, add_a = block.suggestions.append, block.acceptances.append
-    add_ls, add_la = block.lines_suggested.append, block.lines_accepted.append
-    add_eng, add_lang = block.engaged_users.append, block.language.append
+    columns = (
+        block.suggestions,
+        block.acceptances,
+        block.lines_suggested,
+        block.lines_accepted,
+        block.engaged_users,
+        block.language,
+    )
     start = len(block.suggestions)
     for e_index, editor in enumerate(as_list(section.get("editors"), editors_path)):
         if type(editor) is not dict:
@@ -102,24 +109,20 @@ def _completions(record: dict, block: Block) -> int:
             if type(model) is not dict:
                 raise RecordError(f"{models_path}[{m_index}] is not an object")
             languages = as_list(model.get("languages"), f"{models_path}[{m_index}].languages")
-            try:
-                for lang in languages:
-                    get = lang.get
-                    add_s(get("total_code_suggestions"))
-                    add_a(get("total_code_acceptances"))
-                    add_ls(get("total_code_lines_suggested"))
-                    add_la(get("total_code_lines_accepted"))
-                    add_eng(get("total_engaged_users"))
-                    add_lang(get("name"))
-            except AttributeError:
-                _raise_bad_language(languages, f"{models_path}[{m_index}].languages")
+            try:  # every field present: one C-level pass
+                rows = list(map(_LANGUAGE_GETTER, languages))
+            except (KeyError, TypeError):  # a field missing (custom models) or not an object
+                rows = _languages_slowly(languages, f"{models_path}[{m_index}].languages")
+            if rows:
+                for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+                    column.extend(values)
             size = len(languages)
             block.editor.add(editor_name, size)
             block.model.add(name_of(model.get("name")), size)
     added = len(block.suggestions) - start
     block.cut.add("cube", added)
     block.feature.add("code_completion", added)
-    block.chats.extend([None] * added)
+    block.chats.extend([NAN] * added)
     return added
 
 
@@ -140,10 +143,13 @@ def checked_measures(record: dict, block: Block) -> dict[str, np.ndarray]:
     arrays = {}
     for name in BREAKDOWN_MEASURES:
         values = getattr(block, name)
-        try:
-            array = np.array(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            array = None
+        try:  # plain numbers: the fastest conversion
+            array = np.fromiter(values, dtype=np.float64, count=len(values))
+        except (TypeError, ValueError, OverflowError):  # None, numeric text or junk
+            try:
+                array = np.array(values, dtype=np.float64)
+            except (TypeError, ValueError):
+                array = None
         if array is None or (array < 0).any() or np.isinf(array).any():
             _find_bad_value(record)
             raise RecordError(f"a {name} value is not a non-negative number")  # pragma: no cover
@@ -168,10 +174,17 @@ def _find_bad_value(record: dict) -> None:
             count(model, "total_engaged_users", path)
 
 
-def _raise_bad_language(languages: list, path: str) -> None:
+_LANGUAGE_GETTER = itemgetter(*(field for _, field in _LANGUAGE_FIELDS), "name")
+
+
+def _languages_slowly(languages: list, path: str) -> list[tuple]:
+    """Language entries with missing fields as None; a non-object is a RecordError."""
+    rows = []
     for index, lang in enumerate(languages):
         if type(lang) is not dict:
             raise RecordError(f"{path}[{index}] is not an object")
+        rows.append(tuple(lang.get(field) for _, field in _LANGUAGE_FIELDS) + (lang.get("name"),))
+    return rows
 
 
 def _ide_chat(record: dict, block: Block) -> tuple[float, float, float]:
