@@ -29,7 +29,7 @@ GENERATION_LABELS: dict[str, str] = {
 # Counts are float64 so that "not reported by this generation" is NaN, never a misleading 0.
 TOTALS_MEASURES: tuple[str, ...] = (
     "active_users",  # usage: total_active_users; metrics: total_active_users; reports: daily_active_users
-    "engaged_users",  # metrics: total_engaged_users; reports: users with code activity (see docs)
+    "engaged_users",  # metrics: total_engaged_users; reports: daily_active_users (docs/data-model.md)
     "suggestions",  # usage: total_suggestions_count; metrics: sum total_code_suggestions;
     # reports: code_generation_activity_count
     "acceptances",  # ... total_acceptances_count; total_code_acceptances; code_acceptance_activity_count
