@@ -78,18 +78,22 @@ def _iso(series: pd.Series) -> list[str]:
     return series.dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("").tolist()
 
 
-def csv_chunks(rows: pd.DataFrame, as_of: pd.Timestamp, days: int) -> Iterator[str]:
-    """The CSV text of ``rows`` (a prepared, ordered seats frame): header, then chunks."""
+def csv_chunks(
+    frame: pd.DataFrame, positions: np.ndarray, as_of: pd.Timestamp, days: int
+) -> Iterator[str]:
+    """The CSV text of the rows of ``frame`` at ``positions`` (in that order): header, then
+    chunks of rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     yield buffer.getvalue()
-    for start in range(0, len(rows), CHUNK_ROWS):
-        part = rows.iloc[start : start + CHUNK_ROWS]
+    for start in range(0, len(positions), CHUNK_ROWS):
+        chunk = positions[start : start + CHUNK_ROWS]
+        part = frame.iloc[chunk]
         buffer.seek(0)
         buffer.truncate()
-        since = sa.days_since_activity(part, as_of)
-        active = sa.status_mask(part, as_of, days, "active")
+        since = sa.days_since_activity(frame, as_of, chunk)
+        active = sa.status_mask(frame, as_of, days, "active", chunk)
         logins = part["login"].tolist()
         columns = (
             logins,
@@ -134,9 +138,9 @@ def register_routes(server: flask.Flask) -> None:
         source = args.get("source")
         try:
             view = server.extensions[EXTENSION_KEY].seats(source if source else None)
-            chosen = sa.filter_seats(view.seats, view.as_of, flt.days, flt.status, flt.plan,
-                                     flt.query)  # fmt: skip
-            ordered = sa.sorted_seats(chosen, flt.sort, flt.direction)
+            frame = view.seats
+            chosen = sa.select(frame, view.as_of, flt.days, flt.status, flt.plan, flt.query)
+            ordered = sa.order_positions(frame, chosen, flt.sort, flt.direction)
         except Exception:  # noqa: BLE001 - answered with a plain 503 and logged with its reason
             log.exception("seat export failed while reading the seat data")
             return flask.Response(
@@ -146,7 +150,7 @@ def register_routes(server: flask.Flask) -> None:
             )
         log.info("seat export: %d rows (status=%s, days=%d)", len(ordered), flt.status, flt.days)
         response = flask.Response(
-            flask.stream_with_context(csv_chunks(ordered, view.as_of, flt.days)),
+            flask.stream_with_context(csv_chunks(frame, ordered, view.as_of, flt.days)),
             mimetype="text/csv",
         )
         response.headers["Content-Disposition"] = (

@@ -10,14 +10,16 @@ Definitions used everywhere (and stated on the page):
 * The monthly cost of a seat is the price per seat-month of its plan; plans other than
   ``business`` and ``enterprise`` are costed at the business price.
 
-Per-dataset work (lower-cased logins, sort ranks, day numbers) is done once per frame and cached
-by the frame's identity, so a callback on 100,000 seats only does cheap vectorised masks and one
-integer sort.
+Per-dataset work (lower-cased logins, sort ranks, day numbers, integer codes) is done once per
+frame and cached by the frame's identity (:func:`seat_index`), so a callback on 100,000 seats only
+masks, counts and sorts integer arrays. Callers that care about speed pass row ``positions`` of
+the full frame (:func:`select`, :func:`page_of`) instead of building filtered frames.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -96,8 +98,11 @@ def example_as_of(frame: pd.DataFrame) -> pd.Timestamp:
     """The data's own "now": the latest activity, authentication or creation, at end of day.
 
     Example files are snapshots of the past; measuring their ages from today would make every
-    seat look idle. With no date at all, today (UTC) is used.
+    seat look idle. With no date at all, today (UTC) is used (and not remembered).
     """
+    index = seat_index(frame)
+    if index.as_of:
+        return index.as_of[0]
     latest = pd.NaT
     for column in ("last_activity_at", "last_authenticated_at", "created_at"):
         if column in frame and len(frame):
@@ -105,8 +110,9 @@ def example_as_of(frame: pd.DataFrame) -> pd.Timestamp:
             if pd.notna(value) and (pd.isna(latest) or value > latest):
                 latest = value
     if pd.isna(latest):
-        latest = pd.Timestamp.now(tz="UTC")
-    return end_of_day(latest)
+        return end_of_day(pd.Timestamp.now(tz="UTC"))
+    index.as_of.append(end_of_day(latest))
+    return index.as_of[0]
 
 
 def _day_number(moment: pd.Timestamp) -> int:
@@ -115,7 +121,7 @@ def _day_number(moment: pd.Timestamp) -> int:
     return int(moment.normalize().value // DAY_NS)
 
 
-# -- per-frame preparation (cached) -----------------------------------------------------------
+# -- per-frame index (cached) ------------------------------------------------------------------
 
 
 def editor_family(editor: str) -> str:
@@ -131,92 +137,157 @@ def editor_family(editor: str) -> str:
     return editor.strip()
 
 
-def _ranks(values: pd.Series) -> np.ndarray:
-    """Case-insensitive sort rank of each value; blanks (``""``) get -1."""
-    lowered = values.str.lower().to_numpy(dtype=object)
-    codes, uniques = pd.factorize(lowered, sort=True)
-    ranks = codes.astype(np.int64)
-    if len(uniques) and uniques[0] == "":
-        ranks = np.where(ranks == 0, -1, ranks)
-    return ranks
+def _codes(values: list[str], blank: str | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Integer codes of text values, the distinct values, and each code's case-insensitive sort
+    rank (-1 for ``blank``, which sorts last whichever the direction)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    names = [str(u) for u in uniques]
+    order = sorted(range(len(names)), key=lambda i: (names[i].lower(), names[i]))
+    rank_of_code = np.empty(len(names), dtype=np.int64)
+    rank_of_code[order] = np.arange(len(names), dtype=np.int64)
+    if blank is not None:
+        for i, name in enumerate(names):
+            if name == blank:
+                rank_of_code[i] = -1
+    ranks = rank_of_code[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    return codes.astype(np.int64), names, ranks
 
 
-def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class SeatIndex:
+    """Plain arrays (one entry per row of the frame) that every seat question is answered from:
+    day numbers instead of timestamps, integer codes instead of strings, precomputed sort ranks.
+    Built once per frame; callbacks then only mask, count and sort integers."""
+
+    size: int
+    activity_day: np.ndarray  # days since 1970 of the last activity; NAT when never used
+    activity_ns: np.ndarray
+    created_ns: np.ndarray
+    pending: np.ndarray  # bool
+    logins_joined: str  # lower-cased logins joined by newlines, for the search
+    login_starts: np.ndarray  # where each login starts in logins_joined
+    plan_codes: np.ndarray
+    plan_names: list[str]
+    family_codes: np.ndarray
+    family_names: list[str]
+    team_codes: np.ndarray
+    team_names: list[str]  # "" = assigned directly
+    ranks: dict[str, np.ndarray]  # sort key -> rank per row (-1 = blank, sorts last)
+    orders: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # filled on use
+    searches: dict[str, np.ndarray] = field(default_factory=dict)  # newest few searches
+    as_of: list[pd.Timestamp] = field(default_factory=list)  # example_as_of, once computed
+
+
+def _build_index(frame: pd.DataFrame) -> SeatIndex:
     activity_ns = seat_dates_ns(frame["last_activity_at"])
-    activity_day = np.where(activity_ns == NAT, NAT, activity_ns // DAY_NS)
-    families = {value: editor_family(value) for value in frame["editor"].unique()}
-    derived = {
-        "login_key": frame["login"].str.lower(),
-        "activity_day": activity_day,
-        "activity_ns": activity_ns,
-        "created_ns": seat_dates_ns(frame["created_at"]),
-        "pending": frame["pending_cancellation_date"].notna().to_numpy(),
-        "rank_login": _ranks(frame["login"]),
-        "rank_editor": _ranks(frame["editor"].where(frame["editor"] != "unknown", "")),
-        "rank_plan": _ranks(frame["plan_type"]),
-        "rank_team": _ranks(frame["assigning_team"]),
-        "editor_family": frame["editor"].map(families).astype("str"),
-    }
-    return frame.assign(**derived)
+    logins = frame["login"].tolist()
+    keys = [login.lower() for login in logins]
+    editors = frame["editor"].tolist()
+    families = {e: editor_family(e) for e in set(editors)}
+    plan_codes, plan_names, plan_ranks = _codes(frame["plan_type"].tolist())
+    family_codes, family_names, _ = _codes([families[e] for e in editors])
+    team_codes, team_names, team_ranks = _codes(frame["assigning_team"].tolist(), blank="")
+    _, _, login_ranks = _codes(logins, blank="")
+    _, _, editor_ranks = _codes(editors, blank="unknown")
+    return SeatIndex(
+        size=len(frame),
+        activity_day=np.where(activity_ns == NAT, NAT, activity_ns // DAY_NS),
+        activity_ns=activity_ns,
+        created_ns=seat_dates_ns(frame["created_at"]),
+        pending=frame["pending_cancellation_date"].notna().to_numpy(dtype=bool, copy=True),
+        logins_joined="\n".join(keys),
+        login_starts=np.cumsum([0, *(len(k) + 1 for k in keys[:-1])]) if keys else np.zeros(0),
+        plan_codes=plan_codes,
+        plan_names=plan_names,
+        family_codes=family_codes,
+        family_names=family_names,
+        team_codes=team_codes,
+        team_names=team_names,
+        ranks={
+            "login": login_ranks,
+            "editor": editor_ranks,
+            "plan": plan_ranks,
+            "team": team_ranks,
+        },  # fmt: skip
+    )
 
 
 @dataclass
 class _Cache:
     lock: threading.Lock = field(default_factory=threading.Lock)
-    entries: list[tuple[pd.DataFrame, pd.DataFrame]] = field(default_factory=list)
+    entries: list[tuple[pd.DataFrame, SeatIndex]] = field(default_factory=list)
 
 
 _CACHE = _Cache()
 _CACHE_SIZE = 4
 
 
-def prepared(frame: pd.DataFrame) -> pd.DataFrame:
-    """The seats frame with derived columns, computed once per frame object.
+def seat_index(frame: pd.DataFrame) -> SeatIndex:
+    """The frame's :class:`SeatIndex`, computed once per frame object.
 
-    Frames that already carry the derived columns (e.g. the result of :func:`filter_seats`) are
-    returned as they are. The cache holds the few newest frames (one per data source and load).
+    The cache holds the few newest frames (one per data source and load); a frame is matched by
+    identity, so a reloaded source gets a fresh index.
     """
-    if "activity_day" in frame.columns:
-        return frame
     with _CACHE.lock:
-        for source, result in _CACHE.entries:
+        for source, index in _CACHE.entries:
             if source is frame:
-                return result
-    result = _prepare(frame)
+                return index
+    index = _build_index(frame)
     with _CACHE.lock:
-        _CACHE.entries = [(frame, result), *_CACHE.entries][:_CACHE_SIZE]
-    return result
+        _CACHE.entries = [(frame, index), *_CACHE.entries][:_CACHE_SIZE]
+    return index
+
+
+def _positions(index: SeatIndex, positions: np.ndarray | None) -> np.ndarray:
+    return np.arange(index.size) if positions is None else positions
 
 
 # -- masks and KPIs ---------------------------------------------------------------------------
 
 
-def days_since_activity(frame: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
-    """Whole days since each seat's last activity (float, NaN = never; future dates count 0)."""
-    p = prepared(frame)
-    days = p["activity_day"].to_numpy()
+def _since(index: SeatIndex, as_of: pd.Timestamp, positions: np.ndarray | None) -> np.ndarray:
+    days = index.activity_day if positions is None else index.activity_day[positions]
     out = (_day_number(as_of) - days).astype("float64")
     out[days == NAT] = np.nan
     return np.clip(out, 0, None)
 
 
-def _active_mask(p: pd.DataFrame, as_of: pd.Timestamp, days: int) -> np.ndarray:
-    activity = p["activity_day"].to_numpy()
+def days_since_activity(
+    frame: pd.DataFrame, as_of: pd.Timestamp, positions: np.ndarray | None = None
+) -> np.ndarray:
+    """Whole days since each seat's last activity (float, NaN = never; future dates count 0),
+    for every row or for the rows at ``positions``."""
+    return _since(seat_index(frame), as_of, positions)
+
+
+def _active(index: SeatIndex, as_of: pd.Timestamp, days: int) -> np.ndarray:
+    activity = index.activity_day
     return (activity != NAT) & (activity >= _day_number(as_of) - int(days))
 
 
-def status_mask(frame: pd.DataFrame, as_of: pd.Timestamp, days: int, status: str) -> np.ndarray:
-    p = prepared(frame)
-    n = len(p)
+def _status(index: SeatIndex, as_of: pd.Timestamp, days: int, status: str) -> np.ndarray:
     if status == "active":
-        return _active_mask(p, as_of, days)
+        return _active(index, as_of, days)
     if status == "inactive":
-        return ~_active_mask(p, as_of, days)
+        return ~_active(index, as_of, days)
     if status == "never":
-        return p["activity_day"].to_numpy() == NAT
+        return index.activity_day == NAT
     if status == "pending":
-        return p["pending"].to_numpy(dtype=bool)
-    return np.ones(n, dtype=bool)
+        return index.pending.copy()
+    return np.ones(index.size, dtype=bool)
+
+
+def status_mask(
+    frame: pd.DataFrame,
+    as_of: pd.Timestamp,
+    days: int,
+    status: str,
+    positions: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which rows of ``frame`` (or of ``positions``) have a status (``all active inactive never
+    pending``)."""
+    mask = _status(seat_index(frame), as_of, days, status)
+    return mask if positions is None else mask[positions]
 
 
 def seat_price(plan: str, business: float, enterprise: float) -> float:
@@ -242,31 +313,41 @@ class SeatKpis:
         return self.active / self.total if self.total else float("nan")
 
 
+def _tally(codes: np.ndarray, names: list[str]) -> dict[str, int]:
+    """Name -> count of the codes, largest first (ties by name), zero counts left out."""
+    counts = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names))
+    pairs = [(names[i], int(c)) for i, c in enumerate(counts) if c]
+    return dict(sorted(pairs, key=lambda x: (-x[1], x[0])))
+
+
 def seat_kpis(
     frame: pd.DataFrame,
     as_of: pd.Timestamp,
     days: int = DEFAULT_DAYS,
     price_business: float = 19.0,
     price_enterprise: float = 39.0,
+    positions: np.ndarray | None = None,
 ) -> SeatKpis:
-    """Headline seat counts for an activity window of ``days`` days, and the idle seats' cost."""
-    p = prepared(frame)
-    active = _active_mask(p, as_of, days)
-    never = p["activity_day"].to_numpy() == NAT
-    plans = p["plan_type"].to_numpy(dtype=object)
-    by_plan = _counts(plans)
-    inactive_by_plan = _counts(plans[~active])
+    """Headline seat counts for an activity window of ``days`` days, and the idle seats' cost.
+
+    ``positions`` restricts the figures to those rows of ``frame`` (e.g. one plan).
+    """
+    index = seat_index(frame)
+    rows = _positions(index, positions)
+    active = _active(index, as_of, days)[rows]
+    plans = index.plan_codes[rows]
+    inactive_by_plan = _tally(plans[~active], index.plan_names)
     cost = sum(
         count * seat_price(plan, price_business, price_enterprise)
         for plan, count in inactive_by_plan.items()
     )
     return SeatKpis(
-        total=len(p),
+        total=len(rows),
         active=int(active.sum()),
         inactive=int((~active).sum()),
-        never_used=int(never.sum()),
-        pending_cancellation=int(p["pending"].to_numpy(dtype=bool).sum()),
-        by_plan=by_plan,
+        never_used=int((index.activity_day[rows] == NAT).sum()),
+        pending_cancellation=int(index.pending[rows].sum()),
+        by_plan=_tally(plans, index.plan_names),
         inactive_monthly_cost=float(cost),
         inactive_by_plan=inactive_by_plan,
         days=int(days),
@@ -274,41 +355,35 @@ def seat_kpis(
     )
 
 
-def _counts(values: np.ndarray) -> dict[str, int]:
-    """Value -> count, largest first (ties by name); hash-based, so fast on 100,000 strings."""
-    if len(values) == 0:
-        return {}
-    counts = pd.Series(values, dtype=object).value_counts(sort=False)
-    pairs = sorted(counts.items(), key=lambda x: (-x[1], str(x[0])))
-    return {str(k): int(v) for k, v in pairs}
-
-
 # -- chart data -------------------------------------------------------------------------------
 
 
-def activity_buckets(frame: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+def activity_buckets(
+    frame: pd.DataFrame, as_of: pd.Timestamp, positions: np.ndarray | None = None
+) -> pd.DataFrame:
     """Seats per band of days since last activity, plus "never used": columns bucket, seats."""
-    days = days_since_activity(frame, as_of)
+    days = _since(seat_index(frame), as_of, positions)
     known = days[~np.isnan(days)]
     rows = [(label, int(((known >= lo) & (known <= hi)).sum())) for label, lo, hi in BUCKETS]
     rows.append((NEVER_BUCKET, int(np.isnan(days).sum())))
     return pd.DataFrame(rows, columns=["bucket", "seats"])
 
 
-def by_editor_family(frame: pd.DataFrame) -> pd.DataFrame:
+def by_editor_family(frame: pd.DataFrame, positions: np.ndarray | None = None) -> pd.DataFrame:
     """Seats by the editor family of their last activity (never used -> Unknown): family, seats."""
-    p = prepared(frame)
-    counts = _counts(p["editor_family"].to_numpy(dtype=object))
+    index = seat_index(frame)
+    counts = _tally(index.family_codes[_positions(index, positions)], index.family_names)
     return pd.DataFrame(list(counts.items()), columns=["family", "seats"])
 
 
-def assigned_over_time(frame: pd.DataFrame) -> pd.DataFrame:
+def assigned_over_time(frame: pd.DataFrame, positions: np.ndarray | None = None) -> pd.DataFrame:
     """Current seats by the month they were created: month, added, cumulative.
 
     Seats already cancelled are not in GitHub's list, so this counts today's seats only. Seats
     without a creation date are left out (the page says how many).
     """
-    created = prepared(frame)["created_ns"].to_numpy()
+    index = seat_index(frame)
+    created = index.created_ns[_positions(index, positions)]
     created = created[created != NAT]
     if len(created) == 0:
         return pd.DataFrame(
@@ -330,28 +405,42 @@ def assigned_over_time(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def by_team(frame: pd.DataFrame, as_of: pd.Timestamp, days: int, top: int = 10) -> pd.DataFrame:
+def without_creation_date(frame: pd.DataFrame, positions: np.ndarray | None = None) -> int:
+    index = seat_index(frame)
+    return int((index.created_ns[_positions(index, positions)] == NAT).sum())
+
+
+def by_team(
+    frame: pd.DataFrame,
+    as_of: pd.Timestamp,
+    days: int,
+    top: int = 10,
+    positions: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Seats by assigning team (top ``top`` by seats, the rest as Other): team, active, inactive.
 
     Seats assigned to a person directly (no team) are "Direct assignment".
     """
-    p = prepared(frame)
-    active = _active_mask(p, as_of, days)
-    teams = p["assigning_team"].to_numpy(dtype=object).astype(str)
-    teams = np.where(teams == "", DIRECT_ASSIGNMENT, teams)
-    table = pd.DataFrame({"team": teams, "active": active.astype("int64")})
-    grouped = table.groupby("team", sort=False)["active"].agg(["sum", "size"])
-    grouped = grouped.rename(columns={"sum": "active", "size": "seats"})
-    grouped = grouped.reset_index().sort_values(["seats", "team"], ascending=[False, True])
-    if len(grouped) > top:
-        head, rest = grouped.iloc[: max(top - 1, 1)], grouped.iloc[max(top - 1, 1) :]
+    index = seat_index(frame)
+    rows = _positions(index, positions)
+    codes = index.team_codes[rows]
+    active = _active(index, as_of, days)[rows]
+    n = len(index.team_names)
+    seats = np.bincount(codes, minlength=n) if len(codes) else np.zeros(n, dtype=np.int64)
+    actives = np.bincount(codes[active], minlength=n) if len(codes) else np.zeros(n, np.int64)
+    names = [DIRECT_ASSIGNMENT if t == "" else t for t in index.team_names]
+    table = pd.DataFrame({"team": names, "seats": seats, "active": actives})
+    table = table.loc[table["seats"] > 0].sort_values(["seats", "team"], ascending=[False, True])
+    if len(table) > top:
+        keep = max(top - 1, 1)
+        head, rest = table.iloc[:keep], table.iloc[keep:]
         other = pd.DataFrame(
-            {"team": [OTHER], "active": [rest["active"].sum()], "seats": [rest["seats"].sum()]}
+            {"team": [OTHER], "seats": [rest["seats"].sum()], "active": [rest["active"].sum()]}
         )
-        grouped = pd.concat([head, other], ignore_index=True)
-    grouped = grouped.reset_index(drop=True)
-    grouped["inactive"] = grouped["seats"] - grouped["active"]
-    return grouped[["team", "seats", "active", "inactive"]].astype(
+        table = pd.concat([head, other], ignore_index=True)
+    table = table.reset_index(drop=True)
+    table["inactive"] = table["seats"] - table["active"]
+    return table[["team", "seats", "active", "inactive"]].astype(
         {"seats": "int64", "active": "int64", "inactive": "int64"}
     )
 
@@ -390,6 +479,53 @@ def parse_filter(query: Mapping[str, object]) -> SeatFilter:
     )
 
 
+def select(
+    frame: pd.DataFrame,
+    as_of: pd.Timestamp,
+    days: int = DEFAULT_DAYS,
+    status: str = "all",
+    plan: str = "all",
+    query: str | None = "",
+) -> np.ndarray:
+    """Positions (``iloc``) of the seats matching a status, a plan (``"all"`` for any) and a
+    case-insensitive, literal login substring, in frame order."""
+    index = seat_index(frame)
+    mask = _status(index, as_of, days, status if status in STATUSES else "all")
+    if plan and plan != "all":
+        code = index.plan_names.index(plan) if plan in index.plan_names else -1
+        mask = mask & (index.plan_codes == code)
+    needle = (query or "").strip().lower()
+    if needle:
+        mask = mask & _search(index, needle)
+    return np.flatnonzero(mask)
+
+
+_SEARCHES_KEPT = 16
+
+
+def _search(index: SeatIndex, needle: str) -> np.ndarray:
+    """Rows whose lower-cased login contains ``needle`` (a literal, never a pattern).
+
+    One scan of all logins joined by newlines (a needle never holds a newline, so it cannot
+    match across two logins); the newest results are kept because paging and sorting repeat
+    the same search.
+    """
+    hit = index.searches.get(needle)
+    if hit is not None:
+        return hit
+    found = np.zeros(index.size, dtype=bool)
+    if "\n" not in needle and index.size:
+        starts = [m.start() for m in re.finditer(re.escape(needle), index.logins_joined)]
+        if starts:
+            found[np.searchsorted(index.login_starts, starts, side="right") - 1] = True
+    found.setflags(write=False)
+    with _CACHE.lock:
+        while len(index.searches) >= _SEARCHES_KEPT:
+            index.searches.pop(next(iter(index.searches)))
+        index.searches[needle] = found
+    return found
+
+
 def filter_seats(
     frame: pd.DataFrame,
     as_of: pd.Timestamp,
@@ -398,53 +534,80 @@ def filter_seats(
     plan: str = "all",
     query: str | None = "",
 ) -> pd.DataFrame:
-    """The seats matching a status, a plan (``"all"`` for any) and a login substring.
-
-    The search is case-insensitive and literal (no patterns). The result keeps the derived
-    columns, so sorting it needs no recomputation.
-    """
-    p = prepared(frame)
-    mask = status_mask(p, as_of, days, status if status in STATUSES else "all")
-    if plan and plan != "all":
-        mask &= p["plan_type"].to_numpy(dtype=object) == plan
-    needle = (query or "").strip().lower()
-    if needle:
-        logins = p["login_key"].tolist()
-        mask &= np.fromiter((needle in login for login in logins), dtype=bool, count=len(logins))
-    if mask.all():
-        return p
-    return p.loc[mask]
+    """The rows of :func:`select` as a frame (the frame itself when every seat matches)."""
+    positions = select(frame, as_of, days, status, plan, query)
+    return frame if len(positions) == len(frame) else frame.iloc[positions]
 
 
-def sort_order(frame: pd.DataFrame, sort: str, direction: str) -> np.ndarray:
-    """Row positions in display order.
+def _full_order(index: SeatIndex, sort: str, descending: bool) -> np.ndarray:
+    """Every row in display order for one sort (computed once per frame, sort and direction)."""
+    key = (sort, "desc" if descending else "asc")
+    hit = index.orders.get(key)
+    if hit is not None:
+        return hit
+    tie = np.where(index.ranks["login"] < 0, np.iinfo("int64").max, index.ranks["login"])
+    if sort in ("last_activity", "created"):
+        raw = index.activity_ns if sort == "last_activity" else index.created_ns
+        missing = raw == NAT
+        value = raw.astype("float64")
+        if sort == "last_activity":
+            value[missing] = -np.inf  # never used = oldest
+            missing = np.zeros(index.size, dtype=bool)
+        order = np.lexsort((tie, -value if descending else value, missing))
+    else:
+        rank = index.ranks[sort]
+        order = np.lexsort((tie, -rank if descending else rank, rank < 0))
+    order.setflags(write=False)
+    index.orders[key] = order
+    return order
+
+
+def order_positions(
+    frame: pd.DataFrame, positions: np.ndarray | None, sort: str, direction: str
+) -> np.ndarray:
+    """``positions`` (default: every row) in display order.
 
     Text columns sort case-insensitively with blanks last; dates with missing values last,
     except last activity, where "never used" counts as the oldest (first when ascending). Ties
-    are broken by login so pages are stable.
+    are broken by login (blank logins last) so pages are stable. Each full ordering is computed
+    once per frame; a selection is then read off it in one pass.
     """
-    p = prepared(frame)
+    index = seat_index(frame)
     sort = sort if sort in SORT_COLUMNS else DEFAULT_SORT
-    descending = direction == "desc"
-    tie = p["rank_login"].to_numpy()
-    tie = np.where(tie < 0, np.iinfo("int64").max, tie)  # seats without a login go last
-    if sort in ("last_activity", "created"):
-        raw = p["activity_ns" if sort == "last_activity" else "created_ns"].to_numpy()
-        missing = raw == NAT
-        key = raw.astype("float64")
-        if sort == "last_activity":
-            key[missing] = -np.inf
-            missing = np.zeros(len(raw), dtype=bool)
-        if descending:
-            key = -key
-        return np.lexsort((tie, key, missing))
-    rank = p[f"rank_{sort}"].to_numpy()
-    key = -rank if descending else rank
-    return np.lexsort((tie, key, rank < 0))
+    order = _full_order(index, sort, direction == "desc")
+    if positions is None or len(positions) == index.size:
+        return order
+    chosen = np.zeros(index.size, dtype=bool)
+    chosen[positions] = True
+    return order[chosen[order]]
+
+
+def sort_order(frame: pd.DataFrame, sort: str, direction: str) -> np.ndarray:
+    """Every row position of ``frame`` in display order."""
+    return order_positions(frame, None, sort, direction)
 
 
 def page_count(total: int, size: int) -> int:
     return max(1, math.ceil(total / size)) if size > 0 else 1
+
+
+def page_of(
+    frame: pd.DataFrame,
+    positions: np.ndarray | None,
+    sort: str = DEFAULT_SORT,
+    direction: str = DEFAULT_DIRECTION,
+    page: int = 1,
+    size: int = DEFAULT_PAGE_SIZE,
+) -> tuple[pd.DataFrame, int, int]:
+    """One page of the chosen rows in display order: (rows, how many rows in all, the page
+    actually shown). Pages count from 1; a page past the end gives the last page."""
+    index = seat_index(frame)
+    rows = _positions(index, positions)
+    total = len(rows)
+    size = size if size > 0 else DEFAULT_PAGE_SIZE
+    page = min(max(1, int(page)), page_count(total, size))
+    ordered = order_positions(frame, rows, sort, direction)
+    return frame.iloc[ordered[(page - 1) * size : page * size]], total, page
 
 
 def sort_and_page(
@@ -454,18 +617,11 @@ def sort_and_page(
     page: int = 1,
     size: int = DEFAULT_PAGE_SIZE,
 ) -> tuple[pd.DataFrame, int]:
-    """One page of the sorted seats, and how many seats there are in all.
-
-    Pages count from 1; a page past the end gives the last page.
-    """
-    total = len(frame)
-    size = size if size > 0 else DEFAULT_PAGE_SIZE
-    page = min(max(1, int(page)), page_count(total, size))
-    order = sort_order(frame, sort, direction)
-    positions = order[(page - 1) * size : page * size]
-    return prepared(frame).iloc[positions], total
+    """One page of the sorted seats, and how many seats there are in all."""
+    rows, total, _ = page_of(frame, None, sort, direction, page, size)
+    return rows, total
 
 
 def sorted_seats(frame: pd.DataFrame, sort: str, direction: str) -> pd.DataFrame:
-    """Every seat of ``frame`` in display order (for the CSV export)."""
-    return prepared(frame).iloc[sort_order(frame, sort, direction)]
+    """Every seat of ``frame`` in display order."""
+    return frame.iloc[sort_order(frame, sort, direction)]

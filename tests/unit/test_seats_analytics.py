@@ -182,6 +182,7 @@ def test_filter_by_plan_and_search(frame):
         "alice",
     ]
     assert logins(sa.filter_seats(frame, AS_OF, 30, "inactive", "business", "mal")) == ["Mallory-X"]
+    assert logins(sa.filter_seats(frame, AS_OF, 30, "pending", "unknown", "GR")) == ["grace"]
     assert len(sa.filter_seats(frame, AS_OF, 30, "all", "all", ".*")) == 0  # literal, no regex
     assert len(sa.filter_seats(frame, AS_OF, 30, "all", "all", "  ")) == 12
 
