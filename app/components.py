@@ -31,15 +31,28 @@ def kpi_card(card_id: str, label: str, help_text: str | None = None) -> dbc.Col:
     return dbc.Col(card, xs=6, md=4, xl=3, className="mb-3")
 
 
-def data_table(header: list[str], rows: list[list[str]], caption: str) -> html.Table:
-    """A plain, accessible HTML table (caption, scoped headers) of the numbers behind a chart."""
-    return html.Table(
+def _cell(text: object) -> str:
+    """Markdown-safe table cell text."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") or " "
+
+
+def data_table(header: list[str], rows: list[list[str]], caption: str) -> html.Div:
+    """The numbers behind a chart as a table, for screen readers and copy-paste.
+
+    Rendered from one Markdown string rather than a component per cell: a year of daily rows is
+    thousands of cells, and per-cell components made the callbacks several times slower."""
+    lines = [
+        "| " + " | ".join(_cell(h) for h in header) + " |",
+        "|" + "|".join(" --- " for _ in header) + "|",
+        *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows),
+    ]
+    return html.Div(
         [
-            html.Caption(caption, className="visually-hidden"),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-            html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
+            html.P(caption, className="visually-hidden"),
+            dcc.Markdown("\n".join(lines), className="data-table small"),
         ],
-        className="table table-sm table-striped data-table mb-0",
+        role="region",
+        **{"aria-label": caption},
     )
 
 

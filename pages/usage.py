@@ -392,8 +392,7 @@ def update_usage(start, end, granularity, top, source):
         data_table(header, rows, "Users per period"),
     ]
     for dim, label in DIMENSIONS:
-        daily = ua.in_range(prepared.by_dimension[dim], first, last)
-        ranked = ua.top_n(daily, dim, top)
+        ranked = ua.top_n_in_range(prepared.range_sums[dim], first, last, top)
         header_b, rows_b = uf.breakdown_table(ranked, dim, label)
         leader = ranked.iloc[0] if len(ranked) else None
         summary = (

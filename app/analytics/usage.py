@@ -214,17 +214,16 @@ def daily_by_dimension(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return out.sort_values("day", kind="stable").reset_index(drop=True)
 
 
-def top_n(daily: pd.DataFrame, dimension: str, n: int = 8, by: str = "acceptances") -> pd.DataFrame:
-    """Totals per value of ``dimension`` over the given rows: the top ``n`` by ``by``, the rest
-    folded into "Other". Adds weighted ``acceptance_rate`` and ``share`` (of ``by``)."""
-    if daily.empty:
+def rank_top_n(
+    totals: pd.DataFrame, dimension: str, n: int = 8, by: str = "acceptances"
+) -> pd.DataFrame:
+    """Per-value totals (indexed by value) ranked by ``by``: the top ``n`` and the rest folded
+    into "Other". Adds the weighted ``acceptance_rate`` and ``share`` (of ``by``)."""
+    if totals.empty:
         return pd.DataFrame(
             {dimension: pd.Series(dtype="object")}
             | {m: pd.Series(dtype="float64") for m in (*BREAKDOWN_SUMS, "acceptance_rate", "share")}
         )
-    totals = daily.groupby(dimension, sort=False, observed=True)[list(BREAKDOWN_SUMS)].sum(
-        min_count=1
-    )
     ranking = totals[by].fillna(0) if totals[by].notna().any() else totals["chats"].fillna(0)
     totals = totals.loc[ranking.sort_values(ascending=False, kind="stable").index]
     if len(totals) > n:
@@ -238,6 +237,65 @@ def top_n(daily: pd.DataFrame, dimension: str, n: int = 8, by: str = "acceptance
     whole = out[by].sum(min_count=1)
     out["share"] = out[by] / whole if whole and np.isfinite(whole) and whole > 0 else np.nan
     return out
+
+
+def top_n(daily: pd.DataFrame, dimension: str, n: int = 8, by: str = "acceptances") -> pd.DataFrame:
+    """:func:`rank_top_n` over the totals of the given daily rows."""
+    if daily.empty:
+        return rank_top_n(daily.iloc[0:0], dimension, n, by)
+    totals = daily.groupby(dimension, sort=False, observed=True)[list(BREAKDOWN_SUMS)].sum(
+        min_count=1
+    )
+    return rank_top_n(totals, dimension, n, by)
+
+
+@dataclass(frozen=True)
+class RangeSums:
+    """Prefix sums over days for each value of one dimension, so the totals of any date range
+    cost O(values) instead of a group-by over every row in the range."""
+
+    dimension: str
+    days: np.ndarray  # datetime64[ns], sorted, unique
+    values: tuple[str, ...]
+    sums: dict[str, np.ndarray]  # measure -> (days + 1, values) prefix sums, unknown as 0
+    known: dict[str, np.ndarray]  # measure -> (days + 1, values) prefix counts of known values
+
+    @classmethod
+    def build(cls, daily: pd.DataFrame, dimension: str) -> RangeSums:
+        days = np.unique(daily["day"].to_numpy()) if len(daily) else np.array([], "datetime64[ns]")
+        codes, uniques = pd.factorize(daily[dimension].astype("object"), sort=True)
+        rows = np.searchsorted(days, daily["day"].to_numpy())
+        shape = (len(days) + 1, len(uniques))
+        sums, known = {}, {}
+        for measure in BREAKDOWN_SUMS:
+            column = daily[measure].to_numpy(dtype="float64")
+            present = ~np.isnan(column)
+            grid = np.zeros(shape)
+            count = np.zeros(shape)
+            np.add.at(grid, (rows + 1, codes), np.where(present, column, 0.0))
+            np.add.at(count, (rows + 1, codes), present)
+            sums[measure] = np.cumsum(grid, axis=0)
+            known[measure] = np.cumsum(count, axis=0)
+        return cls(dimension, days, tuple(str(u) for u in uniques), sums, known)
+
+    def totals(self, start: date, end: date) -> pd.DataFrame:
+        """Per-value totals over [start, end], indexed by value; values with no data dropped."""
+        lo = np.searchsorted(self.days, np.datetime64(start, "ns"), side="left")
+        hi = np.searchsorted(self.days, np.datetime64(end, "ns"), side="right")
+        columns = {}
+        any_known = np.zeros(len(self.values), dtype=bool)
+        for measure in BREAKDOWN_SUMS:
+            count = self.known[measure][hi] - self.known[measure][lo]
+            total = self.sums[measure][hi] - self.sums[measure][lo]
+            columns[measure] = np.where(count > 0, total, np.nan)
+            any_known |= count > 0
+        frame = pd.DataFrame(columns, index=pd.Index(self.values, name=self.dimension))
+        return frame.loc[any_known]
+
+
+def top_n_in_range(sums: RangeSums, start: date, end: date, n: int = 8) -> pd.DataFrame:
+    """The top ``n`` values of a dimension over a date range (see :func:`rank_top_n`)."""
+    return rank_top_n(sums.totals(start, end), sums.dimension, n)
 
 
 def series_by(daily: pd.DataFrame, dimension: str, granularity: str, measure: str) -> pd.DataFrame:
@@ -265,6 +323,7 @@ class PreparedUsage:
 
     usage: UsageData
     by_dimension: dict[str, pd.DataFrame]
+    range_sums: dict[str, RangeSums]  # dimension -> prefix sums for fast range totals
     language_splits: dict[str, pd.DataFrame]  # split -> day, language, <split>, measures
     languages: tuple[str, ...]  # by total acceptances, descending
 
@@ -302,4 +361,5 @@ def prepare(usage: UsageData) -> PreparedUsage:
     if not lang.empty:
         order = lang.groupby("language")["acceptances"].sum().sort_values(ascending=False)
         languages = tuple(str(x) for x in order.index)
-    return PreparedUsage(usage, by_dimension, splits, languages)
+    range_sums = {dim: RangeSums.build(frame, dim) for dim, frame in by_dimension.items()}
+    return PreparedUsage(usage, by_dimension, range_sums, splits, languages)

@@ -26,12 +26,36 @@ def totals(rows: list[dict]) -> pd.DataFrame:
 # the weighted rate is (50 + 10 + 9) / (100 + 100 + 10) = 69 / 210.
 THREE_DAYS = totals(
     [
-        {"day": "2026-01-05", "generation": "metrics", "suggestions": 100, "acceptances": 50,
-         "lines_suggested": 40, "lines_accepted": 10, "active_users": 10, "engaged_users": 8},
-        {"day": "2026-01-06", "generation": "metrics", "suggestions": 100, "acceptances": 10,
-         "lines_suggested": 60, "lines_accepted": 30, "active_users": 20, "engaged_users": 12},
-        {"day": "2026-01-12", "generation": "reports", "suggestions": 10, "acceptances": 9,
-         "lines_suggested": 0, "lines_accepted": 0, "active_users": 30, "engaged_users": float("nan")},
+        {
+            "day": "2026-01-05",
+            "generation": "metrics",
+            "suggestions": 100,
+            "acceptances": 50,
+            "lines_suggested": 40,
+            "lines_accepted": 10,
+            "active_users": 10,
+            "engaged_users": 8,
+        },
+        {
+            "day": "2026-01-06",
+            "generation": "metrics",
+            "suggestions": 100,
+            "acceptances": 10,
+            "lines_suggested": 60,
+            "lines_accepted": 30,
+            "active_users": 20,
+            "engaged_users": 12,
+        },
+        {
+            "day": "2026-01-12",
+            "generation": "reports",
+            "suggestions": 10,
+            "acceptances": 9,
+            "lines_suggested": 0,
+            "lines_accepted": 0,
+            "active_users": 30,
+            "engaged_users": float("nan"),
+        },
     ]
 )
 
@@ -63,15 +87,21 @@ def test_weekly_rollup_sums_counts_averages_users_and_weights_rates():
 def test_month_rollup_and_boundaries():
     rolled = ua.rollup(THREE_DAYS, "month")
     assert len(rolled) == 1 and rolled.iloc[0]["acceptances"] == 69
-    assert ua.generation_boundaries(THREE_DAYS) == [(pd.Timestamp("2026-01-12"), "metrics", "reports")]
+    assert ua.generation_boundaries(THREE_DAYS) == [
+        (pd.Timestamp("2026-01-12"), "metrics", "reports")
+    ]
 
 
 def test_ranges_clamp_and_default_to_last_28_days():
     assert ua.default_range(THREE_DAYS) == (date(2026, 1, 5), date(2026, 1, 12))
     assert ua.clamp_range(THREE_DAYS, date(2020, 1, 1), date(2030, 1, 1)) == (
-        date(2026, 1, 5), date(2026, 1, 12))
+        date(2026, 1, 5),
+        date(2026, 1, 12),
+    )
     assert ua.clamp_range(THREE_DAYS, date(2026, 1, 12), date(2026, 1, 6)) == (
-        date(2026, 1, 6), date(2026, 1, 12))
+        date(2026, 1, 6),
+        date(2026, 1, 12),
+    )
     picked = ua.in_range(THREE_DAYS, date(2026, 1, 6), date(2026, 1, 11))
     assert list(picked["acceptances"]) == [10]
 
@@ -87,19 +117,60 @@ def test_breakdowns_never_mix_cuts_and_fold_the_tail_into_other():
     rows = breakdown(
         [
             # a reports day publishes the same activity in two cuts: only one may be counted
-            {"day": "2026-01-12", "generation": "reports", "cut": "language_feature",
-             "language": "python", "feature": "code_completion", "suggestions": 10, "acceptances": 4},
-            {"day": "2026-01-12", "generation": "reports", "cut": "language_model",
-             "language": "python", "model": "gpt", "suggestions": 10, "acceptances": 4},
-            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vscode",
-             "language": "go", "model": "default", "feature": "code_completion",
-             "suggestions": 30, "acceptances": 3, "engaged_users": 5},
-            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vim",
-             "language": "go", "model": "default", "feature": "code_completion",
-             "suggestions": 20, "acceptances": 2, "engaged_users": 5},
-            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vim",
-             "language": "rust", "model": "default", "feature": "code_completion",
-             "suggestions": 5, "acceptances": 1, "engaged_users": 1},
+            {
+                "day": "2026-01-12",
+                "generation": "reports",
+                "cut": "language_feature",
+                "language": "python",
+                "feature": "code_completion",
+                "suggestions": 10,
+                "acceptances": 4,
+            },
+            {
+                "day": "2026-01-12",
+                "generation": "reports",
+                "cut": "language_model",
+                "language": "python",
+                "model": "gpt",
+                "suggestions": 10,
+                "acceptances": 4,
+            },
+            {
+                "day": "2026-01-05",
+                "generation": "metrics",
+                "cut": "cube",
+                "editor": "vscode",
+                "language": "go",
+                "model": "default",
+                "feature": "code_completion",
+                "suggestions": 30,
+                "acceptances": 3,
+                "engaged_users": 5,
+            },
+            {
+                "day": "2026-01-05",
+                "generation": "metrics",
+                "cut": "cube",
+                "editor": "vim",
+                "language": "go",
+                "model": "default",
+                "feature": "code_completion",
+                "suggestions": 20,
+                "acceptances": 2,
+                "engaged_users": 5,
+            },
+            {
+                "day": "2026-01-05",
+                "generation": "metrics",
+                "cut": "cube",
+                "editor": "vim",
+                "language": "rust",
+                "model": "default",
+                "feature": "code_completion",
+                "suggestions": 5,
+                "acceptances": 1,
+                "engaged_users": 1,
+            },
         ]
     )
     daily = ua.daily_by_dimension(rows, "language")
@@ -110,18 +181,37 @@ def test_breakdowns_never_mix_cuts_and_fold_the_tail_into_other():
     assert top.iloc[1]["acceptance_rate"] == pytest.approx(5 / 15)
     assert top["share"].sum() == pytest.approx(1.0)
     editors = ua.top_n(ua.daily_by_dimension(rows, "editor"), "editor", n=5)
-    assert dict(zip(editors["editor"], editors["acceptances"], strict=True)) == {"vim": 3, "vscode": 3}
+    assert dict(zip(editors["editor"], editors["acceptances"], strict=True)) == {
+        "vim": 3,
+        "vscode": 3,
+    }
 
 
 def test_prepare_builds_language_splits_from_the_right_cuts():
     rows = breakdown(
         [
-            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vscode",
-             "language": "go", "model": "m1", "feature": "code_completion",
-             "suggestions": 30, "acceptances": 3},
-            {"day": "2026-01-05", "generation": "metrics", "cut": "cube", "editor": "vscode",
-             "language": "go", "model": "m2", "feature": "code_completion",
-             "suggestions": 10, "acceptances": 1},
+            {
+                "day": "2026-01-05",
+                "generation": "metrics",
+                "cut": "cube",
+                "editor": "vscode",
+                "language": "go",
+                "model": "m1",
+                "feature": "code_completion",
+                "suggestions": 30,
+                "acceptances": 3,
+            },
+            {
+                "day": "2026-01-05",
+                "generation": "metrics",
+                "cut": "cube",
+                "editor": "vscode",
+                "language": "go",
+                "model": "m2",
+                "feature": "code_completion",
+                "suggestions": 10,
+                "acceptances": 1,
+            },
         ]
     )
     prepared = ua.prepare(UsageData(THREE_DAYS, rows, empty_users(), ()))
@@ -130,3 +220,35 @@ def test_prepare_builds_language_splits_from_the_right_cuts():
     assert len(le) == 1 and le.iloc[0]["acceptances"] == 4  # two models, one (day, go, vscode) row
     by_model = prepared.language_splits["model"]
     assert dict(zip(by_model["model"], by_model["acceptances"], strict=True)) == {"m1": 3, "m2": 1}
+
+
+def test_range_sums_equal_a_group_by_over_the_range():
+    rows = breakdown(
+        [
+            {
+                "day": d,
+                "generation": "metrics",
+                "cut": "cube",
+                "editor": e,
+                "language": lang,
+                "model": "default",
+                "feature": "code_completion",
+                "suggestions": s,
+                "acceptances": a,
+            }
+            for d, e, lang, s, a in [
+                ("2026-01-05", "vscode", "go", 10, 1),
+                ("2026-01-06", "vscode", "go", 20, 2),
+                ("2026-01-06", "vim", "rust", 30, 3),
+                ("2026-01-08", "vscode", "rust", 40, 4),
+            ]
+        ]
+    )
+    daily = ua.daily_by_dimension(rows, "language")
+    sums = ua.RangeSums.build(daily, "language")
+    got = sums.totals(date(2026, 1, 6), date(2026, 1, 7))
+    assert dict(got["acceptances"]) == {"go": 2, "rust": 3}  # 2026-01-05 and -08 are outside
+    assert math.isnan(got.loc["go", "chats"])  # never reported: unknown, not 0
+    whole = ua.top_n_in_range(sums, date(2026, 1, 1), date(2026, 1, 31), n=5)
+    assert dict(zip(whole["language"], whole["acceptances"], strict=True)) == {"rust": 7, "go": 3}
+    assert sums.totals(date(2026, 2, 1), date(2026, 2, 2)).empty
