@@ -23,6 +23,7 @@ from app.model.values import (
     as_flag,
     as_list,
     count,
+    count_value,
     name_of,
     optional_day,
     parse_day,
@@ -116,9 +117,19 @@ def _entity_day(obj: dict, prefix: str, entity: str, sink: BreakdownSink) -> Day
     return DayEntry(GENERATION, day, entity_of(obj, entity), totals, sink.append(block))
 
 
+_ROW_MEASURES = (
+    ("suggestions", "code_generation_activity_count"),
+    ("acceptances", "code_acceptance_activity_count"),
+    ("lines_suggested", "loc_suggested_to_add_sum"),
+    ("lines_accepted", "loc_added_sum"),
+    ("chats", "user_initiated_interaction_count"),
+)
+
+
 def breakdown_block(obj: dict, prefix: str, sink: BreakdownSink, engaged: float) -> Block:
     """Rows of every ``totals_by_*`` list, each tagged with its cut."""
     block = Block.new()
+    measure_lists = [getattr(block, name) for name, _ in _ROW_MEASURES]
     for list_field, cut_name, dims in CUT_FIELDS:
         path = prefix + list_field
         rows = as_list(obj.get(list_field), path)
@@ -126,20 +137,24 @@ def breakdown_block(obj: dict, prefix: str, sink: BreakdownSink, engaged: float)
             continue
         field_of = dict(dims)
         for index, row in enumerate(rows):
-            where = f"{path}[{index}]."
             if type(row) is not dict:
                 raise RecordError(f"{path}[{index}] is not an object")
-            block.suggestions.append(count(row, "code_generation_activity_count", where))
-            block.acceptances.append(count(row, "code_acceptance_activity_count", where))
-            block.lines_suggested.append(count(row, "loc_suggested_to_add_sum", where))
-            block.lines_accepted.append(count(row, "loc_added_sum", where))
-            block.chats.append(count(row, "user_initiated_interaction_count", where))
-            block.engaged_users.append(engaged)
-            block.cut.append(cut_name)
-            for dimension in _ALL_DIMENSIONS:
-                source_field = field_of.get(dimension)
-                value = row.get(source_field) if source_field else None
-                getattr(block, dimension).append(name_of(value))
+            for values, (_, key) in zip(measure_lists, _ROW_MEASURES, strict=True):
+                value = row.get(key)
+                if type(value) is int and value >= 0:
+                    values.append(float(value))
+                else:
+                    values.append(count_value(value, f"{path}[{index}].{key}"))
+        size = len(rows)
+        block.cut.extend([cut_name] * size)
+        block.engaged_users.extend([engaged] * size)
+        for dimension in _ALL_DIMENSIONS:
+            source_field = field_of.get(dimension)
+            target = getattr(block, dimension)
+            if source_field is None:
+                target.extend([None] * size)
+            else:
+                target.extend([name_of(row.get(source_field)) for row in rows])
     return block
 
 
