@@ -251,3 +251,35 @@ def test_metrics_day_is_replaced_by_user_derived_reports_day():
     )
     assert _by_day(loaded.usage.totals) == {"2025-11-03": ("reports", 7)}
     assert set(loaded.usage.breakdown["generation"]) <= {"reports"}
+
+
+def test_combine_accepts_plain_object_frames_built_elsewhere():
+    from app.model.schema import BREAKDOWN_COLUMNS, TOTALS_MEASURES, UsageData, empty_users
+
+    totals = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2025-02-02 00:00", "2025-02-01 00:00"]),
+            "generation": ["metrics", "usage"],
+            **{name: [1.0, 2.0] for name in TOTALS_MEASURES},
+        }
+    )
+    breakdown = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2025-02-02", "2025-02-01"]),
+            "generation": pd.Series(["metrics", "usage"], dtype=object),
+            "cut": pd.Series(["cube", "cube"], dtype=object),
+            "editor": pd.Series(["vscode", None], dtype=object),
+            "language": pd.Series([None, "go"], dtype=object),
+            "model": pd.Series(["default", "default"], dtype=object),
+            "feature": pd.Series(["chat", "code_completion"], dtype=object),
+            **{name: [3.0, 4.0] for name in BREAKDOWN_COLUMNS[7:]},
+        }
+    )
+    loaded = load_bytes(json.dumps([metrics_day("2025-02-02", 50)]).encode(), "m.json").usage
+    merged = combine([UsageData(totals, breakdown, empty_users()), loaded])
+    assert _by_day(merged.totals) == {"2025-02-01": ("usage", 2.0), "2025-02-02": ("metrics", 50)}
+    assert merged.totals["day"].dtype == "datetime64[ns]"
+    assert list(merged.breakdown.columns) == list(BREAKDOWN_COLUMNS)
+    assert sorted(merged.breakdown["suggestions"].tolist()) == [4.0, 50.0]
+    go = merged.breakdown[merged.breakdown["language"] == "go"].iloc[0]
+    assert pd.isna(go["editor"]) and go["generation"] == "usage"
