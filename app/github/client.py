@@ -29,9 +29,12 @@ from app.github.errors import (
 from app.github.reports import (
     REPORTS_API_VERSION,
     ReportKind,
+    check_day,
+    date_or_none,
     looks_like_ndjson,
     parse_report_file,
     resolve_kind,
+    source_names,
 )
 from app.github.transport import MAX_CONCURRENCY, RetryPolicy, Transport, install_log_redaction
 from app.secrets import ConfigurationError, load_private_key
@@ -258,7 +261,7 @@ class GitHubClient:
         re-requested once; a bad or truncated file raises :class:`ReportFormatError`.
         """
         report_kind = resolve_kind(kind, self.scope.kind)
-        the_day = _check_day(report_kind, day)
+        the_day = check_day(report_kind, day)
         return self._fetch_report(report_kind, the_day, parallel=True)
 
     def fetch_report_documents(self, kind: str, day: date | str | None = None) -> Documents | None:
@@ -277,7 +280,7 @@ class GitHubClient:
         report_kind = resolve_kind(kind, self.scope.kind)
         if not report_kind.daily:
             raise ValueError(f"fetch_daily_reports needs a 1-day report kind, not {kind!r}.")
-        unique = sorted({_check_day(report_kind, d) for d in days})
+        unique = sorted({check_day(report_kind, d) for d in days})
         reports = self._map(lambda d: self._fetch_report(report_kind, d, parallel=False), unique)
         return {
             d: (None if report is None else report.documents)
@@ -399,7 +402,7 @@ class GitHubClient:
             if meta is None:
                 return None
             links = meta["download_links"]
-            names = _source_names(kind, day, links)
+            names = source_names(kind, day, links)
             try:
                 if parallel and len(links) > 1:
                     documents = self._map(
@@ -431,9 +434,9 @@ class GitHubClient:
             return Report(
                 kind=kind.name,
                 documents=documents,
-                report_day=_date_or_none(meta.get("report_day")),
-                start_day=_date_or_none(meta.get("report_start_day")),
-                end_day=_date_or_none(meta.get("report_end_day")),
+                report_day=date_or_none(meta.get("report_day")),
+                start_day=date_or_none(meta.get("report_start_day")),
+                end_day=date_or_none(meta.get("report_end_day")),
             )
         raise AssertionError("unreachable")
 
@@ -546,40 +549,3 @@ def _github_message(response: httpx.Response) -> str:
         return ""
     message = body.get("message") if isinstance(body, dict) else None
     return str(message)[:200] if message else ""
-
-
-def _check_day(kind: ReportKind, day: date | str | None) -> date | None:
-    if not kind.daily:
-        if day is not None:
-            raise ValueError(f"The '{kind.name}' report is always the latest one: pass no day.")
-        return None
-    if day is None:
-        raise ValueError(f"The '{kind.name}' report needs a day.")
-    if isinstance(day, str):
-        return date.fromisoformat(day)
-    return day
-
-
-def _date_or_none(value: object) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _source_names(kind: ReportKind, day: date | None, links: list[str]) -> list[str]:
-    """``kind/day/file`` for each link, unique, with no query string."""
-    stem = f"{kind.name}/{day.isoformat() if day else 'latest'}"
-    bases = []
-    for index, url in enumerate(links, start=1):
-        try:
-            path = httpx.URL(url).path
-        except httpx.InvalidURL:
-            path = ""
-        base = path.rstrip("/").rsplit("/", 1)[-1] or f"part-{index}"
-        bases.append(base)
-    if len(set(bases)) != len(bases):
-        bases = [f"{i:03d}-{b}" for i, b in enumerate(bases, start=1)]
-    return [f"{stem}/{b}" for b in bases]

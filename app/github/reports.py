@@ -11,6 +11,9 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
+
+import httpx
 
 from app.github.errors import ReportFormatError
 
@@ -46,6 +49,45 @@ def resolve_kind(kind: str, scope_kind: str) -> ReportKind:
     elif scope_kind == "org" and kind.startswith("enterprise-"):
         name = "organization-" + kind.removeprefix("enterprise-")
     return ReportKind(name=name, daily=name.endswith("-1-day"))
+
+
+def check_day(kind: ReportKind, day: date | str | None) -> date | None:
+    """The day a request for ``kind`` needs (ISO strings accepted); ``ValueError`` if misused."""
+    if not kind.daily:
+        if day is not None:
+            raise ValueError(f"The '{kind.name}' report is always the latest one: pass no day.")
+        return None
+    if day is None:
+        raise ValueError(f"The '{kind.name}' report needs a day.")
+    if isinstance(day, str):
+        return date.fromisoformat(day)
+    return day
+
+
+def date_or_none(value: object) -> date | None:
+    """``report_day``-style ISO dates from GitHub, or ``None``."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def source_names(kind: ReportKind, day: date | None, links: list[str]) -> list[str]:
+    """``kind/day/file`` for each link, unique, with no query string."""
+    stem = f"{kind.name}/{day.isoformat() if day else 'latest'}"
+    bases = []
+    for index, url in enumerate(links, start=1):
+        try:
+            path = httpx.URL(url).path
+        except httpx.InvalidURL:
+            path = ""
+        base = path.rstrip("/").rsplit("/", 1)[-1] or f"part-{index}"
+        bases.append(base)
+    if len(set(bases)) != len(bases):
+        bases = [f"{i:03d}-{b}" for i, b in enumerate(bases, start=1)]
+    return [f"{stem}/{b}" for b in bases]
 
 
 def looks_like_ndjson(path: str, content_type: str | None) -> bool:

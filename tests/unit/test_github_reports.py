@@ -9,9 +9,15 @@ from datetime import date
 import httpx
 import pytest
 
-from app.github.client import _link_query, _source_names
+from app.github.client import _link_query
 from app.github.errors import ReportFormatError
-from app.github.reports import ReportKind, looks_like_ndjson, parse_report_file, resolve_kind
+from app.github.reports import (
+    ReportKind,
+    looks_like_ndjson,
+    parse_report_file,
+    resolve_kind,
+    source_names,
+)
 from app.github.transport import RetryPolicy, _parse_retry_after
 
 
@@ -111,12 +117,12 @@ def test_source_names_drop_query_strings_and_stay_unique():
         "https://blob.example/r/1/report.ndjson?sv=2025&sig=SECRET",
         "https://blob.example/r/2/report.ndjson?sv=2025&sig=SECRET2",
     ]
-    names = _source_names(ReportKind("users-1-day", True), date(2026, 11, 1), links)
+    names = source_names(ReportKind("users-1-day", True), date(2026, 11, 1), links)
     assert names == [
         "users-1-day/2026-11-01/001-report.ndjson",
         "users-1-day/2026-11-01/002-report.ndjson",
     ]
-    assert _source_names(ReportKind("users-28-day", False), None, ["https://h/"]) == [
+    assert source_names(ReportKind("users-28-day", False), None, ["https://h/"]) == [
         "users-28-day/latest/part-1"
     ]
 
