@@ -162,3 +162,30 @@ def test_two_instances_share_one_github_fetch_through_real_redis(gh, tmp_path):
         assert len(second.seats("live").seats) == 120
         assert gh.count(REPORTS) == 1
         assert (first.live_cache.fetches, second.live_cache.fetches) == (1, 0)
+
+
+def test_concurrent_instances_take_the_redis_lock_and_fetch_once(gh, tmp_path):
+    import threading
+
+    gh.latency = 0.05  # every request takes a moment, so the instances overlap
+    with redis_server() as url:
+        instances = [live_services(gh, tmp_path, redis_url=Secret(url)) for _ in range(4)]
+        for services in instances:
+            services.live_cache.poll_seconds = 0.05
+        barrier = threading.Barrier(len(instances))
+        views = []
+
+        def load(services):
+            barrier.wait()
+            views.append(services.usage("live"))
+
+        threads = [threading.Thread(target=load, args=(s,)) for s in instances]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert len(views) == 4
+    assert {v.fetched_at for v in views} != {None} and len({v.fetched_at for v in views}) == 1
+    assert all(len(v.prepared.usage.totals) == 28 for v in views)
+    assert gh.count(REPORTS) == 1
+    assert sum(s.live_cache.fetches for s in instances) == 1
