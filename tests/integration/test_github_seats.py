@@ -95,3 +95,16 @@ def test_server_capping_per_page_is_paged_by_its_links():
         result = client.seats()
         assert gh.count("/copilot/billing/seats") == 5
     assert [s["assignee"]["id"] for s in result.seats] == [100000 + i for i in range(230)]
+
+
+def test_fake_server_takes_a_hundred_requests_at_once():
+    with (
+        fake_github(seats=10_100, latency=0.3, cache_pages=True) as gh,
+        client_for(gh, {"github_max_concurrency": 100}) as client,
+    ):
+        client.billing()
+        gh.reset_stats()
+        result = client.seats()
+        assert len(result.seats) == 10_100
+        assert 50 <= client.stats()["max_in_flight"] <= 100
+        assert 20 <= gh.max_in_flight <= 100, gh.max_in_flight
