@@ -122,11 +122,11 @@ def _race(endpoint: str, bucket: str, days: list[str]) -> None:
 
 
 def test_racing_collectors_lose_no_day(s3_server: S3Server, s3_bucket: str) -> None:
-    days = [d.isoformat() for d in sd.days_between(dt.date(2026, 2, 1), dt.date(2026, 2, 9))]
+    days = [d.isoformat() for d in sd.days_between(dt.date(2026, 2, 1), dt.date(2026, 2, 6))]
     context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_race, args=(s3_server.endpoint_url, s3_bucket, days[i::3]))
-        for i in range(3)
+        context.Process(target=_race, args=(s3_server.endpoint_url, s3_bucket, days[i::2]))
+        for i in range(2)
     ]
     for worker in workers:
         worker.start()
