@@ -205,6 +205,11 @@ class FakeGitHub:
         with self._lock:
             self._faults.append(Fault(re.compile(pattern), kind, count, params))
 
+    def clear_faults(self) -> None:
+        """Forget every fault not used up yet."""
+        with self._lock:
+            self._faults.clear()
+
     def set_report(
         self, kind: str, day: date | str | None, files: list[tuple[str, object]]
     ) -> None:
