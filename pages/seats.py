@@ -188,10 +188,10 @@ def _table_controls(flt: sa.SeatFilter) -> dbc.Row:
                 "seats-dir",
                 xs=6,
                 md=2,
-                lg=1,
+                lg="auto",
             ),
             _labelled(
-                "Rows per page",
+                "Per page",
                 dbc.Select(
                     id="seats-size",
                     options=[{"label": str(n), "value": str(n)} for n in sa.PAGE_SIZES],
@@ -201,7 +201,7 @@ def _table_controls(flt: sa.SeatFilter) -> dbc.Row:
                 "seats-size",
                 xs=6,
                 md=2,
-                lg=1,
+                lg="auto",
             ),
             dbc.Col(
                 html.A(

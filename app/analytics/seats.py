@@ -233,6 +233,9 @@ def seat_index(frame: pd.DataFrame) -> SeatIndex:
             if source is frame:
                 return index
     index = _build_index(frame)
+    for sort in SORT_COLUMNS:  # every ordering up front: no first-sort delay for a user
+        for descending in (False, True):
+            _full_order(index, sort, descending)
     with _CACHE.lock:
         _CACHE.entries = [(frame, index), *_CACHE.entries][:_CACHE_SIZE]
     return index

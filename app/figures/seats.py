@@ -38,6 +38,12 @@ def _share(part: int, whole: int) -> str:
 # -- days since last activity -----------------------------------------------------------------
 
 
+def _two_lines(label: str) -> str:
+    """``"over 180 days"`` -> ``"over 180<br>days"``: seven labels fit side by side."""
+    head, _, tail = label.rpartition(" ")
+    return f"{head}<br>{tail}" if head else label
+
+
 def activity_buckets_figure(buckets: pd.DataFrame) -> dict:
     title = "Days since last activity"
     if buckets.empty or int(buckets["seats"].sum()) == 0:
@@ -47,15 +53,16 @@ def activity_buckets_figure(buckets: pd.DataFrame) -> dict:
         "data": [
             {
                 "type": "bar",
-                "x": labels,
+                "x": [_two_lines(b) for b in labels],
                 "y": buckets["seats"].tolist(),
+                "customdata": labels,
                 "marker": {
                     "color": [NEVER_COLOUR if b == NEVER_BUCKET else ACTIVE_COLOUR for b in labels]
                 },
                 "text": [fmt_int(v) for v in buckets["seats"]],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": "%{x}: %{y:,} seats<extra></extra>",
+                "hovertemplate": "%{customdata}: %{y:,} seats<extra></extra>",
                 "name": "Seats",
             }
         ],
@@ -63,7 +70,8 @@ def activity_buckets_figure(buckets: pd.DataFrame) -> dict:
             title,
             hovermode="closest",
             showlegend=False,
-            xaxis={"type": "category", "title": {"text": "Last activity"}},
+            margin={"l": 56, "r": 24, "t": 48, "b": 48},
+            xaxis={"type": "category", "tickangle": 0},
             yaxis={"title": {"text": "Seats"}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
         ),
     }
@@ -236,10 +244,7 @@ def team_figure(teams: pd.DataFrame, days: int) -> dict:
                 **common,
                 "x": ordered["inactive"].tolist(),
                 "name": "Inactive",
-                "marker": {
-                    "color": INACTIVE_COLOUR,
-                    "pattern": {"shape": "/", "fgcolor": "#ffffff", "size": 6},
-                },
+                "marker": {"color": INACTIVE_COLOUR},
                 "hovertemplate": "%{y}: %{x:,} inactive<extra></extra>",
             },
         ],
@@ -248,7 +253,15 @@ def team_figure(teams: pd.DataFrame, days: int) -> dict:
             barmode="stack",
             hovermode="y unified",
             margin={"l": 140, "r": 40, "t": 48, "b": 40},
-            xaxis={"title": {"text": "Seats"}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
+            legend={
+                "orientation": "h",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "x": 1,
+                "xanchor": "right",
+                "traceorder": "normal",
+            },  # fmt: skip
+            xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
             yaxis={"type": "category", "automargin": True},
         ),
     }
