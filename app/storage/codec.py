@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import gzip
 import json
-import math
 import zlib
 from typing import Any
 
@@ -97,15 +96,14 @@ def _encode_column(series: pd.Series) -> dict[str, Any]:
     if pd.api.types.is_bool_dtype(series.dtype) and not series.isna().any():
         return {"t": "b", "dtype": dtype, "v": series.astype(bool).tolist()}
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        values = series.astype("float64").to_numpy()
-        return {
-            "t": "n",
-            "dtype": dtype,
-            "v": [
-                None if math.isnan(x) else (int(x) if x.is_integer() else x)
-                for x in values.tolist()
-            ],
-        }
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        missing = ~np.isfinite(values)  # NaN (and, defensively, infinities) are stored as null
+        filled = np.where(missing, 0.0, values)
+        whole = not (filled % 1).any() and (np.abs(filled) < 2**53).all()
+        encoded_numbers: list[Any] = (filled.astype(np.int64) if whole else filled).tolist()
+        for index in np.flatnonzero(missing):
+            encoded_numbers[index] = None
+        return {"t": "n", "dtype": dtype, "v": encoded_numbers}
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     categories = [_default(u) if not isinstance(u, (str, int, float, bool)) else u for u in uniques]
     return {
@@ -124,8 +122,21 @@ def _decode_column(spec: dict[str, Any], length: int) -> pd.Series:
     if len(values) != length:
         raise ValueError("column length does not match the frame")
     if kind == "dt":
-        arr = pd.array([pd.NA if v is None else v for v in values], dtype="Int64")
-        series = pd.to_datetime(pd.Series(arr), unit=spec.get("unit", "ns"))
+        unit = spec.get("unit", "ns")
+        if unit not in ("D", "ns"):
+            raise ValueError(f"unknown time unit {unit!r}")
+        if unit == "D":  # small integers: float64 is exact, and None becomes NaN
+            as_float = np.array(values, dtype="float64")
+            mask = np.isnan(as_float)
+            ints = np.where(mask, 0.0, as_float).astype(np.int64)
+        else:  # nanoseconds exceed float64 precision: stay in int64
+            mask = np.array([v is None for v in values], dtype=bool)
+            ints = np.array(
+                [0 if v is None else v for v in values] if mask.any() else values, dtype=np.int64
+            )
+        stamps = ints.astype(f"datetime64[{unit}]").astype("datetime64[ns]")
+        stamps[mask] = np.datetime64("NaT")
+        series = pd.Series(stamps)
         if "UTC" in dtype or "," in dtype:
             tz = dtype.split(",", 1)[1].rstrip("]").strip() if "," in dtype else "UTC"
             series = series.dt.tz_localize(tz)
@@ -133,7 +144,7 @@ def _decode_column(spec: dict[str, Any], length: int) -> pd.Series:
     if kind == "b":
         return pd.Series(values, dtype=dtype)
     if kind == "n":
-        series = pd.Series(np.array([np.nan if v is None else v for v in values], dtype="float64"))
+        series = pd.Series(np.array(values, dtype="float64"))  # None becomes NaN
         try:
             return series.astype(dtype)
         except (TypeError, ValueError):
