@@ -140,3 +140,31 @@ def test_file_store_backfill(tmp_path) -> None:
     history = open_history_store(settings).load_history()
     assert sorted(history.usage.totals["day"]) == [pd.Timestamp(d) for d in sorted(days)]
     assert history.seats_over_time["day"].tolist() == [pd.Timestamp(dt.datetime.now(dt.UTC).date())]
+
+
+def test_two_collectors_racing_write_each_day_once(s3_server: S3Server, s3_bucket: str) -> None:
+    import threading
+
+    days = report_days(16)
+    outcomes = []
+    with fake_github(days, latency=0.01) as gh:
+        settings = _s3_settings(gh.url, s3_server, s3_bucket)
+
+        def collect() -> None:
+            outcomes.append(
+                run_collect(settings, days_back=16, client_factory=quick_client, interactive=False)
+            )
+
+        threads = [threading.Thread(target=collect) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert [o.exit_code for o in outcomes] == [ExitCode.OK, ExitCode.OK], [
+        o.as_dict() for o in outcomes
+    ]
+    written = sum(o.counts.get("days_written", 0) for o in outcomes)
+    assert written == 16  # create-only writes: each day stored by exactly one of them
+    assert sum(o.counts.get("seats_written", 0) for o in outcomes) == 1
+    history = open_history_store(settings).load_history()
+    assert sorted(history.usage.totals["day"]) == sorted(pd.Timestamp(d) for d in days)
