@@ -27,11 +27,12 @@ WORKDIR /src
 COPY requirements.txt ./
 COPY scripts/slim-venv.sh /usr/local/bin/slim-venv
 # --no-deps: requirements.txt is a complete lock; nothing may be resolved at build time.
-# slim-venv drops test suites, source maps and unused botocore models (~125 MB), then
-# byte-compiles the rest and smoke-tests the imports (see scripts/slim-venv.sh).
+# pip and setuptools are not needed at run time (dash declares setuptools but never imports
+# it). slim-venv drops test suites, source maps, Jupyter-only files and unused botocore
+# models (~140 MB), then byte-compiles the rest and smoke-tests the imports.
 RUN pip install --no-cache-dir --no-compile --no-deps --only-binary=:all: -r requirements.txt \
     && pip check \
-    && pip uninstall --yes pip \
+    && pip uninstall --yes pip setuptools \
     && slim-venv /opt/venv
 
 # The application source, laid out exactly as Cloud Foundry runs it (from the app directory),

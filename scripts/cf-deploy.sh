@@ -25,6 +25,7 @@ done
 export CF_COLOR=false CF_TRACE=false
 cf api "$CF_API"
 cf auth # reads CF_USERNAME / CF_PASSWORD from the environment: nothing on the command line
+# shellcheck disable=SC2153 # CF_SPACE is checked by the loop above
 cf target -o "$CF_ORG" -s "$CF_SPACE"
 
 release="${RELEASE:-${GITHUB_SHA:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}}"

@@ -2,7 +2,7 @@
 # Estimate the container image's uncompressed size without a Docker engine.
 #
 # It rebuilds what the Dockerfile's runtime stage copies: a fresh venv holding ONLY the locked
-# runtime dependencies (requirements.txt, --no-deps, wheels only, pip removed afterwards,
+# runtime dependencies (requirements.txt, --no-deps, wheels only, pip and setuptools removed afterwards,
 # trimmed by scripts/slim-venv.sh exactly as in the image) plus the application source,
 # measures both with du, and adds the python:3.11-slim base image.
 #
@@ -29,7 +29,7 @@ trap 'rm -rf "$work"' EXIT
     cat "$work/pip.log" >&2
     exit 1
 }
-"$work/venv/bin/pip" uninstall --quiet --yes pip >/dev/null
+"$work/venv/bin/pip" uninstall --quiet --yes pip setuptools >/dev/null
 scripts/slim-venv.sh "$work/venv"
 
 venv_kb=$(du -sk "$work/venv" | cut -f1)

@@ -7,7 +7,7 @@
 # measures exactly what the image ships. Removes only what the running app never loads:
 #   - test suites shipped inside wheels (pandas/tests alone is ~46 MB, numpy's ~15 MB);
 #   - JavaScript source maps (*.map, ~31 MB): browsers fetch them only with devtools open;
-#   - plotly's JupyterLab extension (Jupyter only);
+#   - plotly's JupyterLab extension and FigureWidget bundle (Jupyter only, ~10 MB);
 #   - botocore's API models for AWS services other than those the app and collector call
 #     (S3, Secrets Manager, and STS/SSO for credential providers): ~27 MB. If the code starts
 #     calling another AWS service, add it to BOTOCORE_KEEP_SERVICES; the smoke check at the end
@@ -24,7 +24,7 @@ site="$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'
 
 find "$site" -type d -name tests -prune -exec rm -rf {} +
 find "$site" -type f -name '*.map' -delete
-rm -rf "$site/plotly/labextension"
+rm -rf "$site/plotly/labextension" "$site/plotly/package_data/widgetbundle.js"
 
 if [[ -d "$site/botocore/data" ]]; then
     while IFS= read -r -d '' service_dir; do
