@@ -137,6 +137,9 @@ class HistoryStore:
         self._lock = threading.Lock()
         self._cached: History | None = None
         self._checked_at = float("-inf")
+        self._failure: tuple[float, StorageError] | None = None
+        #: After a failed read with nothing cached, seconds during which calls fail at once.
+        self.retry_after = min(cache_ttl, 10.0)
 
     # -- reading (dashboard) ---------------------------------------------------------------------
     def load_history(self) -> History:
@@ -148,8 +151,12 @@ class HistoryStore:
         """
         with self._lock:
             cached = self._cached
-            if cached is not None and self._clock() - self._checked_at < self.cache_ttl:
+            now = self._clock()
+            if cached is not None and now - self._checked_at < self.cache_ttl:
                 return cached
+            failure = self._failure
+            if cached is None and failure is not None and now - failure[0] < self.retry_after:
+                raise failure[1]  # the store was unreachable a moment ago: fail fast
         try:
             stored = self.objects.get(
                 layout.SNAPSHOT_KEY, if_none_match=cached.snapshot_etag if cached else None
@@ -159,9 +166,11 @@ class HistoryStore:
             return self._remember(history)
         except StorageError as exc:
             if cached is None:
+                with self._lock:
+                    self._failure = (self._clock(), exc)
                 raise
             log.warning("history store unreachable, showing the cached history: %s", exc)
-            return cached
+            return self._remember(cached)  # and ask again after cache_ttl, not on every call
         if stored is None:  # 304: unchanged
             assert cached is not None
             return self._remember(cached)
@@ -182,6 +191,7 @@ class HistoryStore:
         with self._lock:
             self._cached = history
             self._checked_at = self._clock()
+            self._failure = None
         return history
 
     def invalidate(self) -> None:
@@ -189,6 +199,7 @@ class HistoryStore:
         with self._lock:
             self._cached = None
             self._checked_at = float("-inf")
+            self._failure = None
 
     @staticmethod
     def _decode_snapshot(data: bytes) -> Snapshot:

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
+import pytest
 
 from app.storage import layout
 from app.storage.files import FileObjectStore
 from app.storage.history import HistoryStore
+from app.storage.objects import StorageError
 from app.storage.parts import decode_batch, decode_part
 from app.storage.snapshot import KEY, Snapshot, merge
 from tests.support import storage_data as sd
@@ -254,3 +256,43 @@ def test_concurrent_rebuilds_lose_no_day(tmp_path: Path) -> None:
     assert not errors
     history = _store(tmp_path).load_history()
     assert sorted(history.usage.totals["day"]) == [pd.Timestamp(d) for d in days]
+
+
+class FlakyObjects(FileObjectStore):
+    """A folder store that can be switched off, like an unreachable bucket."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.down = False
+        self.gets = 0
+
+    def get(self, key: str, if_none_match: str | None = None):
+        self.gets += 1
+        if self.down:
+            raise StorageError("S3 could not read 'snapshot/history.json.gz': connection refused")
+        return super().get(key, if_none_match)
+
+
+def test_unreachable_store_serves_the_cached_history_then_fails_fast(tmp_path: Path) -> None:
+    now = [0.0]
+    objects = FlakyObjects(tmp_path)
+    store = HistoryStore(objects, cache_ttl=5.0, clock=lambda: now[0])
+    _write_report_days(store, [dt.date(2026, 1, 1)])
+    store.rebuild()
+    first = store.load_history()
+    objects.down = True
+    now[0] = 6.0
+    assert store.load_history() is first  # stale but shown; the error is logged
+    calls = objects.gets
+    assert store.load_history() is first and objects.gets == calls  # not retried on every call
+
+    cold = HistoryStore(objects, cache_ttl=5.0, clock=lambda: now[0])
+    with pytest.raises(StorageError):
+        cold.load_history()
+    calls = objects.gets
+    with pytest.raises(StorageError):
+        cold.load_history()
+    assert objects.gets == calls  # failed a moment ago: fail fast without another request
+    objects.down = False
+    now[0] = 12.0
+    assert len(cold.load_history().usage.totals) == 1
