@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask GitHub again for days it earlier had no report for (e.g. after enabling metrics)",
     )
     imp = commands.add_parser("import", help="import exported files (any API generation)")
-    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("files", nargs="+", metavar="FILE", help="files, or folders of .json/.ndjson")
     reb = commands.add_parser("rebuild", help="fold stored objects into the snapshot")
     reb.add_argument("--full", action="store_true", help="recompute from every stored object")
     return parser

@@ -29,6 +29,7 @@ from app.storage import (
 )
 
 log = logging.getLogger("app.collect")
+IMPORT_SUFFIXES = (".json", ".ndjson", ".jsonl")
 
 
 def _open_store(settings: Settings, outcome: Outcome) -> HistoryStore | None:
@@ -130,6 +131,22 @@ def run_collect(
     return outcome
 
 
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a folder stands for its ``*.json`` / ``*.ndjson`` files (sorted)."""
+    expanded: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            expanded.extend(
+                sorted(
+                    p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
+                )
+            )
+        else:
+            expanded.append(path)
+    return expanded
+
+
 def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
     """Store exported files of any generation verbatim, then fold them into the snapshot.
 
@@ -143,8 +160,7 @@ def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
     if store is None:
         return outcome
     try:
-        for raw_path in paths:
-            path = Path(raw_path)
+        for path in expand_paths(paths):
             name = path.name
             try:
                 data = path.read_bytes()

@@ -110,7 +110,9 @@ def test_import_into_s3_and_lambda_rebuild(
     store_url = f"s3://{s3_bucket}/copilot-history"
     monkeypatch.setenv("HISTORY_STORE", store_url)
     settings = Settings.from_env()
-    outcome = import_files(settings, _export_files(tmp_path))
+    _export_files(tmp_path)
+    (tmp_path / "README.txt").write_text("not an export")
+    outcome = import_files(settings, [tmp_path])  # a folder: its .json/.ndjson files
     assert outcome.exit_code == ExitCode.OK, outcome.as_dict()
     assert outcome.counts["files_imported"] == 3
     _check_merged(open_history_store(settings).load_history())
