@@ -15,13 +15,14 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.deploy_files import REPO_ROOT, VENV_BIN, load_yaml, manifest_app
+from tests.support.deploy_files import REPO_ROOT, load_yaml, manifest_app
 from tests.support.net import free_port, wait_for_http
 from tests.support.s3_server import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, REGION, S3Server
 
@@ -62,8 +63,8 @@ def cf_environment(port: int, s3: S3Server, bucket: str, home: Path) -> dict[str
         },
     }
     env = {
-        # The buildpack puts the droplet's Python first on PATH; the venv plays that part here.
-        "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
+        # The buildpack puts the droplet's Python first on PATH; the test's venv plays that part.
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": str(home),
         "TMPDIR": str(home),
         "LANG": "C.UTF-8",
