@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -104,6 +105,7 @@ def run_manifest_app(s3: S3Server, timeout: float = 90.0) -> Iterator[ManifestAp
         yield running
     finally:
         stop_group(process)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def stop_group(process: subprocess.Popen, grace: float = 15.0) -> None:
