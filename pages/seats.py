@@ -8,6 +8,8 @@ only the current page's rows ever reach the browser, and the CSV export link
 
 from __future__ import annotations
 
+import dataclasses
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -506,7 +508,7 @@ def update_table(days, plan, status, q, sort, direction, size, page, source):
     flt = sa.parse_filter({"days": days, "plan": plan, "status": status, "q": q, "sort": sort,
                            "dir": direction, "size": size, "page": page})  # fmt: skip
     if ctx.triggered_id in RESETS_PAGE:
-        flt = sa.SeatFilter(**{**flt.__dict__, "page": 1})
+        flt = dataclasses.replace(flt, page=1)
     view = _view(source)
     frame = view.seats
     chosen = sa.select(frame, view.as_of, flt.days, flt.status, flt.plan, flt.query)
