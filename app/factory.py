@@ -44,6 +44,19 @@ def add_health_routes(server: flask.Flask) -> None:
         return flask.jsonify({"ready": ok, "reason": reason}), (200 if ok else 503)
 
 
+def validation_layout() -> dash.html.Div:
+    """Every page's components, built without data (no request context, so pages skip it).
+
+    Dash builds this itself on the first request by calling every page's layout, which loads
+    data; a browser whose first requests overlap that build would get a config without the
+    pages' ids and log "ID not found in layout". Setting it up front closes that window."""
+    pages = [
+        page["layout"]() if callable(page["layout"]) else page["layout"]
+        for page in dash.page_registry.values()
+    ]
+    return dash.html.Div([shell(), *pages])
+
+
 def create_app(settings: Settings | None = None) -> dash.Dash:
     settings = settings or Settings.from_env()
     server = flask.Flask("app")
@@ -64,6 +77,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.validation_layout = validation_layout()
     app.layout = shell
     server.config["COPILOT_SETTINGS"] = settings
     return app

@@ -232,6 +232,10 @@ class Services:
             problems=loaded.problems,
         )
 
+    def warm(self) -> None:
+        """Load and prepare the example data now (the WSGI entry calls this before forking)."""
+        self.usage("example")
+
     def readiness(self) -> tuple[bool, str]:
         """Whether the configured default data can be read (``/readyz``).
 

@@ -1,7 +1,16 @@
-"""WSGI entry for gunicorn: ``gunicorn -c gunicorn.conf.py app.wsgi:server``."""
+"""WSGI entry for gunicorn: ``gunicorn -c gunicorn.conf.py app.wsgi:server``.
+
+With ``preload_app`` this runs once in the gunicorn master: the example data is loaded here so
+workers share it copy-on-write and no visitor waits for the first load. Live data and the
+history store are never touched at import (no sockets before fork).
+"""
 
 from app.factory import create_app
+from app.services import EXTENSION_KEY
 from app.settings import Settings
 
-app = create_app(Settings.from_env())
+settings = Settings.from_env()
+app = create_app(settings)
 server = app.server
+if settings.data_source == "example":
+    server.extensions[EXTENSION_KEY].warm()
