@@ -82,10 +82,6 @@ def _problems(loaded: Any) -> tuple[LoadProblem, ...]:
     return tuple(seen)
 
 
-def problem_for(exc: CorruptObject) -> LoadProblem:
-    return LoadProblem(exc.key, None, exc.reason)
-
-
 # --- batches ------------------------------------------------------------------------------------
 
 
