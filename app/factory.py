@@ -8,7 +8,12 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 
+from app.errors import callback_error_handler, install_error_handlers
 from app.layout import shell
+from app.logging_setup import configure_logging
+from app.observability import init_sentry
+from app.seats_export import register_routes as register_seat_export
+from app.security import install_security
 from app.services import EXTENSION_KEY, Services
 from app.settings import PROJECT_ROOT, Settings
 from app.sources.history import EXTENSION_KEY as HISTORY_KEY
@@ -58,11 +63,17 @@ def validation_layout() -> dash.html.Div:
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
+    """Build the dashboard: logging and alerts first, then the server, its guards and routes,
+    then Dash with the pages. Nothing here opens a socket (safe under gunicorn --preload)."""
     settings = settings or Settings.from_env()
+    configure_logging(settings)
+    init_sentry(settings)
     server = flask.Flask("app")
     server.extensions[EXTENSION_KEY] = Services(settings)
     server.extensions[HISTORY_KEY] = HistorySource(settings)
+    install_error_handlers(server)
     add_health_routes(server)
+    register_seat_export(server)
     app = dash.Dash(
         __name__,
         server=server,
@@ -76,8 +87,12 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         compress=True,
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        on_error=callback_error_handler,
     )
+    install_security(server, settings, dash_app=app)
     app.validation_layout = validation_layout()
     app.layout = shell
     server.config["COPILOT_SETTINGS"] = settings
+    if settings.debug:
+        log.warning("DASH_DEBUG is on: never use it in production")
     return app
