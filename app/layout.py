@@ -42,8 +42,13 @@ def navbar() -> dbc.Navbar:
                     [
                         html.Span("Data: ", className="text-light small me-1"),
                         html.Span(
-                            dbc.Badge(initial_badge_text(), id=BADGE_ID, color="light",
-                                      text_color="dark", className="me-2"),
+                            dbc.Badge(
+                                initial_badge_text(),
+                                id=BADGE_ID,
+                                color="light",
+                                text_color="dark",
+                                className="me-2",
+                            ),
                             **{"aria-live": "polite"},
                         ),
                         html.Div(source_switch(), id="source-switch-slot"),
@@ -74,8 +79,13 @@ def shell() -> html.Div:
             navbar(),
             dbc.Container(
                 [
-                    dbc.Alert(id="global-error-alert", is_open=False, color="danger",
-                              dismissable=True, className="small"),
+                    dbc.Alert(
+                        id="global-error-alert",
+                        is_open=False,
+                        color="danger",
+                        dismissable=True,
+                        className="small",
+                    ),
                     html.Main(dash.page_container, id="main"),
                 ],
                 fluid=True,
