@@ -20,13 +20,20 @@ task. Why each value is what it is:
   never closes a connection the ALB is about to reuse (a source of sporadic 502s).
 - forwarded_allow_ips: NOT "*". Only loopback may set X-Forwarded-Proto for gunicorn; the app
   decides which proxies to trust itself (TRUSTED_PROXIES), so there is one place to audit.
+- shutdown: a worker that stopped gracefully skips Python's interpreter teardown (see
+  worker_exit below): freeing the preloaded heap object by object took 5 s under load here and
+  pushed the whole stop past Cloud Foundry's 10 s.
 - logs: gunicorn's own error log goes to stderr; the app logs each request itself (structured),
   so gunicorn's access log is off unless GUNICORN_ACCESS_LOG=1.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import logging
 import os
+import sys
 
 
 def _int_env(name: str, default: int, minimum: int = 1) -> int:
@@ -99,3 +106,42 @@ proc_name = "copilot-dashboard"
 # on one host (tests, a sidecar) would fight over the same path, and it is one more thing that
 # can change a running server: turn it off.
 control_socket_disable = True
+
+
+# --- Hooks --------------------------------------------------------------------------------
+def when_ready(server) -> None:
+    """In the master, after the app is preloaded and before workers fork.
+
+    gc.freeze() moves every object that exists now out of the collector's view, so garbage
+    collections in the workers do not write to (and so copy) the pages they share with the
+    master: workers stay small and their collections fast.
+    """
+    gc.freeze()
+
+
+def _flush_telemetry() -> None:
+    """Flush what os._exit would otherwise drop: Sentry's queue and the logging handlers."""
+    sentry_sdk = sys.modules.get("sentry_sdk")
+    if sentry_sdk is not None:
+        try:
+            if sentry_sdk.get_client().is_active():
+                sentry_sdk.flush(timeout=2)
+        except Exception:  # noqa: BLE001 - never let telemetry block a shutdown
+            pass
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
+def worker_exit(server, worker) -> None:
+    """In a worker, after its last request, just before the process exits.
+
+    A worker that booted and then stopped on purpose (SIGTERM, SIGQUIT, max_requests) has
+    nothing left to do, but Python's normal exit would free the whole preloaded heap object by
+    object: seconds of work that also faults in every copy-on-write page. Exit at once instead.
+    Workers that failed (boot errors, crashes) keep the normal exit and its exit status.
+    """
+    if getattr(worker, "booted", False) and not getattr(worker, "alive", True):
+        _flush_telemetry()
+        os._exit(0)

@@ -125,4 +125,5 @@ def test_sigterm_stops_gunicorn_within_cloud_foundrys_ten_seconds(cf_app):
         time.sleep(0.05)
     assert not group_alive(cf_app.process.pid), "workers outlived the master"
     assert code == 0, f"exit code {code}"
-    assert elapsed < 10
+    # Under graceful_timeout (8 s): the workers finished by themselves, none had to be killed.
+    assert elapsed < 8, f"stop took {elapsed:.1f}s:\n{cf_app.logs()[-1500:]}"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import logging
+import os
 import runpy
+from types import SimpleNamespace
 
 import pytest
 
@@ -80,6 +84,51 @@ def test_gunicorn_accepts_every_setting(monkeypatch):
     settings = {
         name
         for name, value in cfg.items()
-        if not name.startswith("_") and not callable(value) and name not in {"os", "annotations"}
+        if not name.startswith("_")
+        and not callable(value)
+        and name not in {"os", "sys", "gc", "logging", "contextlib", "annotations"}
     }
     assert settings <= known, settings - known
+
+
+def test_hooks_are_gunicorn_hooks(monkeypatch):
+    from gunicorn.config import KNOWN_SETTINGS
+
+    known = {setting.name for setting in KNOWN_SETTINGS}
+    cfg = _load(monkeypatch)
+    hooks = {name for name, value in cfg.items() if callable(value) and not name.startswith("_")}
+    hooks -= {"gc", "os", "sys", "logging", "contextlib"}
+    assert hooks == {"when_ready", "worker_exit"}
+    assert hooks <= known
+
+
+def test_graceful_worker_exit_skips_interpreter_teardown(monkeypatch):
+    cfg = _load(monkeypatch)
+    exits: list[int] = []
+    monkeypatch.setattr(os, "_exit", exits.append)
+    # The hook flushes logging before exiting; keep pytest's own handlers open.
+    monkeypatch.setattr(logging, "shutdown", lambda: None)
+    cfg["worker_exit"](None, SimpleNamespace(booted=True, alive=False))
+    assert exits == [0]
+
+
+@pytest.mark.parametrize(
+    "worker",
+    [SimpleNamespace(booted=False, alive=False), SimpleNamespace(booted=True, alive=True)],
+    ids=["failed-boot", "crashed-while-alive"],
+)
+def test_failed_workers_keep_the_normal_exit_status(monkeypatch, worker):
+    cfg = _load(monkeypatch)
+    exits: list[int] = []
+    monkeypatch.setattr(os, "_exit", exits.append)
+    cfg["worker_exit"](None, worker)
+    assert exits == []
+
+
+def test_when_ready_freezes_the_preloaded_heap(monkeypatch):
+    cfg = _load(monkeypatch)
+    try:
+        cfg["when_ready"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
