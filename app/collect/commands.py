@@ -170,7 +170,13 @@ def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
                 continue
             loaded = load_bytes(data, name)
             if loaded.usage.empty:
-                reasons = "; ".join(str(p) for p in loaded.problems[:3]) or "no usage records"
+                if loaded.seat_records:
+                    reasons = (
+                        "it holds seat assignments only; seat history comes from the daily "
+                        "`copilot-collect run`"
+                    )
+                else:
+                    reasons = "; ".join(str(p) for p in loaded.problems[:3]) or "no usage records"
                 outcome.failures[str(path)] = f"no usage data found ({reasons})"
                 outcome.count("files_failed")
                 log.warning("Not importing %s: no usage data found (%s)", name, reasons)
