@@ -192,8 +192,11 @@ def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
                 extra={"event": "import", "key": key, "new_object": created},
             )
         if outcome.counts.get("files_failed"):
+            first, reason = next(iter(outcome.failures.items()))
             outcome.fail(
-                ExitCode.PARTIAL, f"{outcome.counts['files_failed']} file(s) could not be imported"
+                ExitCode.PARTIAL,
+                f"{outcome.counts['files_failed']} file(s) could not be imported; "
+                f"{Path(first).name}: {reason}",
             )
         _rebuild_into(store, outcome)
     except StorageError as exc:
