@@ -101,7 +101,12 @@ def run_manifest_app(s3: S3Server, timeout: float = 90.0) -> Iterator[ManifestAp
         )
     running = ManifestApp(f"http://127.0.0.1:{port}", process, log_path, bucket, command)
     try:
-        wait_for_http(f"{running.url}/healthz", timeout=timeout, process=process)
+        try:
+            wait_for_http(f"{running.url}/healthz", timeout=timeout, process=process)
+        except (RuntimeError, TimeoutError) as exc:
+            raise RuntimeError(
+                f"the manifest command did not start: {exc}\n--- app log ---\n{running.logs()[-4000:]}"
+            ) from exc
         yield running
     finally:
         stop_group(process)
