@@ -168,3 +168,26 @@ def test_two_collectors_racing_write_each_day_once(s3_server: S3Server, s3_bucke
     assert sum(o.counts.get("seats_written", 0) for o in outcomes) == 1
     history = open_history_store(settings).load_history()
     assert sorted(history.usage.totals["day"]) == sorted(pd.Timestamp(d) for d in days)
+
+
+def test_enterprise_scope_stores_enterprise_reports(tmp_path) -> None:
+    from tests.support.github_fixtures import org_day_record
+    from tests.support.github_keys import key_pair
+    from tests.support.github_server import FakeGitHub
+
+    days = report_days(3)
+    with FakeGitHub(public_key_pem=key_pair().public_pem, enterprise="acme-ent", seats=5) as gh:
+        for day in days:
+            record = org_day_record(day)
+            record["enterprise_id"] = record.pop("organization_id")
+            gh.set_report("enterprise-1-day", day, [("report.ndjson", [record])])
+        settings = collector_settings(
+            gh.url, f"file://{tmp_path}/history", github_org=None, github_enterprise="acme-ent"
+        )
+        outcome = run_collect(settings, days_back=3, client_factory=quick_client, interactive=False)
+    assert outcome.exit_code == ExitCode.OK, outcome.as_dict()
+    stored = sorted(p.name for p in (tmp_path / "history" / "days" / "enterprise-1-day").iterdir())
+    assert stored == [f"{d.isoformat()}.json.gz" for d in sorted(days)]
+    history = open_history_store(settings).load_history()
+    assert len(history.usage.totals) == 3
+    assert history.seats_over_time["total_seats"].tolist() == [5]
