@@ -7,11 +7,23 @@
 #
 # Source of truth: [project].dependencies in pyproject.toml (runtime only: no test extras).
 # Run after any change to those dependencies; tests/unit/test_deploy_requirements.py fails
-# when the two drift. Needs the package index (PyPI), not the rest of the internet.
+# when the two drift. `scripts/lock-requirements.sh --check` re-resolves into a temporary file
+# and fails if requirements.txt differs (keeps existing pins, so it is stable). Needs the
+# package index (PyPI), not the rest of the internet.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PIP_COMPILE="${PIP_COMPILE:-.venv/bin/pip-compile}"
+output=requirements.txt
+check=false
+if [[ "${1:-}" == "--check" ]]; then
+    # Re-lock into a temporary file and compare: exit 1 when requirements.txt is stale.
+    check=true
+    shift
+    output="$(mktemp)"
+    cp requirements.txt "$output"
+    trap 'rm -f "$output"' EXIT
+fi
 
 if [[ ! -x "$PIP_COMPILE" ]]; then
     echo "pip-compile not found at $PIP_COMPILE: install the test extras (pip install -e '.[test]')" >&2
@@ -31,8 +43,17 @@ CUSTOM_COMPILE_COMMAND="scripts/lock-requirements.sh" "$PIP_COMPILE" \
     --no-emit-index-url \
     --no-emit-find-links \
     --no-emit-trusted-host \
-    --output-file requirements.txt \
+    --output-file "$output" \
     "$@" \
     pyproject.toml
 
-echo "requirements.txt: $(grep -cE '^[A-Za-z0-9]' requirements.txt) pinned packages"
+if $check; then
+    if diff -u requirements.txt "$output"; then
+        echo "requirements.txt is up to date"
+    else
+        echo "requirements.txt is stale: run scripts/lock-requirements.sh" >&2
+        exit 1
+    fi
+else
+    echo "requirements.txt: $(grep -cE '^[A-Za-z0-9]' requirements.txt) pinned packages"
+fi
