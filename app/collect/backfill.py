@@ -92,6 +92,11 @@ def backfill_days(
         futures = {pool.submit(one, day): day for day in days}
         for future in as_completed(futures):
             day = futures[future]
+            if future.cancelled():
+                result = "skipped"
+                outcome.count("days_skipped")
+                progress.advance(result)
+                continue
             try:
                 result = future.result()
             except StorageError:
@@ -118,6 +123,10 @@ def backfill_days(
                     exc,
                     extra={"event": "day_failed", "day": day.isoformat(), "kind": kind},
                 )
+            except Exception as exc:  # a bug for one day must not lose the other days
+                result = "failed"
+                outcome.failures[day.isoformat()] = f"unexpected error: {type(exc).__name__}"
+                log.exception("Unexpected error storing the %s report for %s", kind, day)
             outcome.count(f"days_{result}")
             progress.advance(result)
     if fatal:

@@ -99,10 +99,21 @@ def test_failed_days_give_partial_and_the_next_run_completes(
 
 
 def test_refused_credentials_exit_3_and_write_no_days(s3_server: S3Server, s3_bucket: str) -> None:
-    with fake_github(report_days(3)) as gh:
-        settings = _s3_settings(gh.url, s3_server, s3_bucket, github_app_client_id="Iv1.unknown")
-        outcome = run_collect(settings, days_back=3, client_factory=quick_client, interactive=False)
+    with fake_github(report_days(40)) as gh:
+        settings = _s3_settings(
+            gh.url,
+            s3_server,
+            s3_bucket,
+            github_app_client_id="Iv1.unknown",
+            github_max_concurrency=2,
+        )
+        outcome = run_collect(
+            settings, days_back=40, client_factory=quick_client, interactive=False
+        )
+        requests = gh.count("/")
     assert outcome.exit_code == ExitCode.GITHUB, outcome.as_dict()
+    assert outcome.counts.get("days_skipped", 0) > 0  # stopped at once, not tried 40 times
+    assert requests < 40
     assert not any("/days/" in k for k in _keys(s3_server, s3_bucket))
 
 
