@@ -202,3 +202,16 @@ def test_enterprise_scope_stores_enterprise_reports(tmp_path) -> None:
     history = open_history_store(settings).load_history()
     assert len(history.usage.totals) == 3
     assert history.seats_over_time["total_seats"].tolist() == [5]
+
+
+def test_rate_limit_stops_the_run_and_says_when_to_retry(tmp_path) -> None:
+    with fake_github(report_days(10)) as gh:
+        gh.add_fault(r"/copilot/metrics/reports/", "primary_403", count=1000, reset_in=3600)
+        settings = collector_settings(
+            gh.url, f"file://{tmp_path}/history", github_max_concurrency=2
+        )
+        outcome = run_collect(
+            settings, days_back=10, client_factory=quick_client, interactive=False
+        )
+    assert outcome.exit_code == ExitCode.GITHUB, outcome.as_dict()
+    assert "retrying at" in outcome.message
