@@ -259,6 +259,15 @@ def update_history(start, end, granularity):
                 "info",
             )
         )
+    filled = ua.gap_filled_days(selected)
+    if filled:
+        notices.append(
+            html.P(
+                f"{filled} day(s) in this range come from an older API generation because the "
+                "newer one has no record for them.",
+                className="small text-muted mb-2",
+            )
+        )
     if history.location:
         updated = (
             f", snapshot rebuilt {history.updated_at:%Y-%m-%d %H:%M} UTC"

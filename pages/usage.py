@@ -289,6 +289,15 @@ def _notices(view, prepared, in_range_totals, start, end) -> list:
                 "info",
             )
         )
+    filled = ua.gap_filled_days(in_range_totals)
+    if filled:
+        items.append(
+            html.P(
+                f"{filled} day(s) in this range come from an older API generation because the "
+                "newer one has no record for them.",
+                className="small text-muted mb-2",
+            )
+        )
     if len(in_range_totals) and len(boundaries) == 0:
         gen = str(in_range_totals["generation"].iloc[-1])
         items.append(

@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from app.model.schema import CUTS_FOR_DIMENSION, UsageData
+from app.model.schema import CUTS_FOR_DIMENSION, GENERATION_RANK, UsageData
 
 GRANULARITIES: dict[str, str | None] = {"day": None, "week": "W-MON", "month": "M", "quarter": "Q"}
 SUM_MEASURES: tuple[str, ...] = (
@@ -179,12 +179,30 @@ def rollup(totals: pd.DataFrame, granularity: str = "day") -> pd.DataFrame:
 
 
 def generation_boundaries(totals: pd.DataFrame) -> list[tuple[pd.Timestamp, str, str]]:
-    """Days where the source generation changes: (first day of new generation, old, new)."""
-    if len(totals) < 2:
-        return []
-    gens = totals["generation"].to_numpy()
-    changed = np.flatnonzero(gens[1:] != gens[:-1]) + 1
-    return [(totals["day"].iloc[i], str(gens[i - 1]), str(gens[i])) for i in changed]
+    """The first day of each newer generation: (day, generation before, new generation).
+
+    Only a step up to a generation not seen before counts: an older generation filling a day the
+    newer one lacks (the newest generation wins each day it has) is not a new boundary.
+    """
+    boundaries: list[tuple[pd.Timestamp, str, str]] = []
+    if totals.empty:
+        return boundaries
+    gens = totals["generation"].astype("object").to_numpy()
+    newest = str(gens[0])
+    for day, gen in zip(totals["day"], gens, strict=True):
+        gen = str(gen)
+        if GENERATION_RANK.get(gen, -1) > GENERATION_RANK.get(newest, -1):
+            boundaries.append((day, newest, gen))
+            newest = gen
+    return boundaries
+
+
+def gap_filled_days(totals: pd.DataFrame) -> int:
+    """Days after a newer generation began that still come from an older one (its gaps)."""
+    if totals.empty:
+        return 0
+    ranks = totals["generation"].astype("object").map(GENERATION_RANK).to_numpy()
+    return int((ranks < np.maximum.accumulate(ranks)).sum())
 
 
 def dimension_rows(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:

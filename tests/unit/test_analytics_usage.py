@@ -252,3 +252,20 @@ def test_range_sums_equal_a_group_by_over_the_range():
     whole = ua.top_n_in_range(sums, date(2026, 1, 1), date(2026, 1, 31), n=5)
     assert dict(zip(whole["language"], whole["acceptances"], strict=True)) == {"rust": 7, "go": 3}
     assert sums.totals(date(2026, 2, 1), date(2026, 2, 2)).empty
+
+
+def test_boundaries_ignore_days_an_older_generation_fills():
+    frame = totals(
+        [
+            {"day": "2024-10-31", "generation": "usage"},
+            {"day": "2024-11-01", "generation": "metrics"},
+            {"day": "2024-11-02", "generation": "usage"},  # a gap in the metrics data
+            {"day": "2024-11-03", "generation": "metrics"},
+            {"day": "2025-10-10", "generation": "reports"},
+        ]
+    )
+    assert ua.generation_boundaries(frame) == [
+        (pd.Timestamp("2024-11-01"), "usage", "metrics"),
+        (pd.Timestamp("2025-10-10"), "metrics", "reports"),
+    ]
+    assert ua.gap_filled_days(frame) == 1
