@@ -61,6 +61,10 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# requirements.txt: the locked runtime dependencies Cloud Foundry and the Dockerfile install.
+lock: $(VENV)/.installed-test
+	scripts/lock-requirements.sh
+
 sample: $(VENV)/.installed
 	$(PY) -m app.sample --out sample_data
 
