@@ -17,7 +17,6 @@ from werkzeug.security import generate_password_hash
 from tests.support.net import free_port
 from tests.support.security_gunicorn import (
     REAL_APP,
-    REAL_APP_WIRED_HERE,
     SUPPORT_APP,
     GunicornApp,
     real_app_is_protected,
@@ -48,19 +47,13 @@ def security_env() -> dict[str, str]:
 
 
 def targets() -> list:
-    wired_here = pytest.param(
-        REAL_APP_WIRED_HERE,
-        marks=pytest.mark.skipif(
-            real_app_is_protected(), reason="the factory wires security itself"
-        ),
-    )
     real = pytest.param(
         REAL_APP,
         marks=pytest.mark.skipif(
             not real_app_is_protected(), reason="app/factory.py does not call install_security yet"
         ),
     )
-    return [SUPPORT_APP, wired_here, real]
+    return [SUPPORT_APP, real]
 
 
 @pytest.fixture(scope="module", params=targets())

@@ -20,7 +20,6 @@ from werkzeug.security import generate_password_hash
 from tests.support.net import free_port
 from tests.support.security_gunicorn import (
     REAL_APP,
-    REAL_APP_WIRED_HERE,
     SUPPORT_APP,
     GunicornApp,
     real_app_is_protected,
@@ -56,12 +55,6 @@ def broken_private_key() -> str:
     scope="module",
     params=[
         SUPPORT_APP,
-        pytest.param(
-            REAL_APP_WIRED_HERE,
-            marks=pytest.mark.skipif(
-                real_app_is_protected(), reason="the factory wires security itself"
-            ),
-        ),
         pytest.param(
             REAL_APP,
             marks=pytest.mark.skipif(

@@ -15,8 +15,6 @@ REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 REAL_APP = "app.wsgi:server"
 SUPPORT_APP = "tests.support.security_app:server"
-# the real pages with the security layer wired by tests/support/security_real_app.py
-REAL_APP_WIRED_HERE = "tests.support.security_real_app:server"
 
 
 def real_app_is_protected() -> bool:
