@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import dash
-import dash_bootstrap_components as dbc
 import flask
 
 from app.errors import callback_error_handler, install_error_handlers
@@ -26,13 +25,11 @@ ASSETS_FOLDER = PROJECT_ROOT / "assets"
 VENDOR_BOOTSTRAP = ASSETS_FOLDER / "vendor" / "bootstrap.min.css"
 
 
-def _stylesheets() -> list[str]:
-    """Bootstrap comes from assets/vendor (installed by ``make assets`` from npm) so the app
-    needs no CDN; without it we fall back to the dash-bootstrap-components CDN link."""
-    if VENDOR_BOOTSTRAP.exists():
-        return []  # Dash serves every CSS file in assets/ automatically
-    log.warning("assets/vendor is missing (run `make assets`); using the Bootstrap CDN")
-    return [dbc.themes.BOOTSTRAP]
+def _check_vendor_assets() -> None:
+    """Bootstrap and the plotly.js bundle come from assets/vendor (``make assets``, from npm), so
+    pages need no CDN, which the Content-Security-Policy would block anyway."""
+    if not VENDOR_BOOTSTRAP.exists():
+        log.error("assets/vendor is missing: run `make assets`; pages will render unstyled")
 
 
 def add_health_routes(server: flask.Flask) -> None:
@@ -68,6 +65,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     settings = settings or Settings.from_env()
     configure_logging(settings)
     init_sentry(settings)
+    _check_vendor_assets()
     server = flask.Flask("app")
     server.extensions[EXTENSION_KEY] = Services(settings)
     server.extensions[HISTORY_KEY] = HistorySource(settings)
@@ -80,7 +78,6 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         use_pages=True,
         pages_folder=str(PAGES_FOLDER),
         assets_folder=str(ASSETS_FOLDER),
-        external_stylesheets=_stylesheets(),
         title="Copilot Usage Dashboard",
         update_title=None,
         suppress_callback_exceptions=False,

@@ -64,10 +64,15 @@ def load_private_key(settings: Settings) -> str:
             ) from None
         return normalise_pem(text, "GITHUB_APP_PRIVATE_KEY_FILE")
     if settings.aws_secret_name:
+        from app.logging_setup import register_secret
+
         raw = _cached_aws_secret(settings)
-        return normalise_pem(
+        register_secret(raw)  # never logged, whatever shape the secret has
+        pem = normalise_pem(
             _pem_from_secret_value(raw, settings.aws_secret_name), "AWS_SECRET_NAME"
         )
+        register_secret(pem)
+        return pem
     raise ConfigurationError(
         "No GitHub App private key configured: set GITHUB_APP_PRIVATE_KEY, "
         "GITHUB_APP_PRIVATE_KEY_FILE or AWS_SECRET_NAME."
