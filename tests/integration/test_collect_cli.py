@@ -14,9 +14,21 @@ from app.collect.progress import Progress
 from app.settings import Settings
 from app.storage import open_history_store
 from tests.support import storage_data as sd
-from tests.support.storage_collect import collector_settings, fake_github, quick_client, report_days
+from tests.support.storage_collect import (
+    collector_settings,
+    fake_github,
+    quick_client,
+    report_days,
+    restored_root_logging,
+)
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    with restored_root_logging():
+        yield
 
 
 def _clear_github_env(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,8 +20,17 @@ from app.settings import Settings
 from app.storage import open_history_store
 from tests.support import storage_data as sd
 from tests.support.s3_server import S3Server, s3_bucket, s3_server  # noqa: F401
+from tests.support.storage_collect import restored_root_logging
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    with restored_root_logging():
+        yield
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -68,3 +68,18 @@ def quick_client(settings: Settings) -> GitHubClient:
     return GitHubClient.from_settings(
         settings, retry=RetryPolicy(attempts=2, backoff_base=0.01, backoff_max=0.05)
     )
+
+
+@contextmanager
+def restored_root_logging() -> Iterator[None]:
+    """Undo the logging set-up the collector's entry points install (they log to the stdout of
+    the moment, which pytest closes after each test)."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
