@@ -5,30 +5,51 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+# The mode bar keeps what works from a keyboard (image download, zoom in/out, reset). Drag-mode
+# toggles (zoom, pan, select) only matter to a mouse, which can still drag-zoom, and each one was
+# a tab stop per chart. "Share chart" would upload the chart to Plotly Cloud: never wanted here.
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    "modeBarButtonsToRemove": [
+        "lasso2d",
+        "select2d",
+        "autoScale2d",
+        "zoom2d",
+        "pan2d",
+        "sendChartToCloud",
+        "sendDataToCloud",
+    ],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
 
 def kpi_card(card_id: str, label: str, help_text: str | None = None) -> dbc.Col:
-    """A headline figure; its value (``{card_id}-value``) and note (``-note``) are filled by callbacks."""
+    """A headline figure; its value (``{card_id}-value``) and note (``-note``) are filled by callbacks.
+
+    The card is a named group (its label), so a screen reader says which figure a number is; the
+    help text, shown to the mouse as a tooltip, is also the group's description, because a
+    tooltip on a card that takes no focus is never shown to keyboard users."""
     body = [
         html.Div(label, className="kpi-label text-muted small", id=f"{card_id}-label"),
-        html.Div(
-            "…",
-            className="kpi-value fs-4 fw-semibold",
-            id=f"{card_id}-value",
-            **{"aria-live": "polite", "aria-describedby": f"{card_id}-label"},
-        ),
+        html.Div("…", className="kpi-value fs-4 fw-semibold", id=f"{card_id}-value"),
         html.Div("", className="kpi-note small text-muted", id=f"{card_id}-note"),
     ]
-    card = dbc.Card(dbc.CardBody(body), className="h-100 kpi-card", id=card_id)
+    aria = {"aria-labelledby": f"{card_id}-label"}
+    extra = []
     if help_text:
-        card = html.Div([card, dbc.Tooltip(help_text, target=card_id, placement="bottom")])
-    return dbc.Col(card, xs=6, md=4, xl=3, className="mb-3")
+        body.append(html.Span(help_text, id=f"{card_id}-help", className="visually-hidden"))
+        aria["aria-describedby"] = f"{card_id}-help"
+        extra.append(dbc.Tooltip(help_text, target=card_id, placement="bottom"))
+    # html.Div with Bootstrap's card classes: dbc.Card takes no role or aria-* attributes.
+    card = html.Div(
+        html.Div(body, className="card-body"),
+        className="card h-100 kpi-card",
+        id=card_id,
+        role="group",
+        **aria,
+    )
+    return dbc.Col([card, *extra], xs=6, md=4, xl=3, className="mb-3")
 
 
 def _cell(text: object) -> str:
@@ -46,21 +67,22 @@ def data_table(header: list[str], rows: list[list[str]], caption: str) -> html.D
         "|" + "|".join(" --- " for _ in header) + "|",
         *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows),
     ]
+    # A named group, not a region: a region is a landmark, and a page of charts would list dozens.
     return html.Div(
-        [
-            html.P(caption, className="visually-hidden"),
-            dcc.Markdown("\n".join(lines), className="data-table small"),
-        ],
-        role="region",
+        dcc.Markdown("\n".join(lines), className="data-table small"),
+        role="group",
         **{"aria-label": caption},
     )
 
 
-def chart_card(graph_id: str, title: str, height: int = 340) -> dbc.Card:
+def chart_card(graph_id: str, title: str, height: int = 340) -> html.Div:
     """A chart, a one-line text summary (``{graph_id}-summary``) and a collapsible data table
-    (``{graph_id}-table``), so every chart's numbers are reachable without seeing the chart."""
-    return dbc.Card(
-        dbc.CardBody(
+    (``{graph_id}-table``), so every chart's numbers are reachable without seeing the chart.
+
+    The card is a figure named by the chart's title and described by its summary: Plotly's SVG
+    has no accessible name of its own."""
+    return html.Div(
+        html.Div(
             [
                 dcc.Loading(
                     dcc.Graph(
@@ -79,10 +101,22 @@ def chart_card(graph_id: str, title: str, height: int = 340) -> dbc.Card:
                         html.Div(id=f"{graph_id}-table", className="table-responsive mt-2"),
                     ]
                 ),
-            ]
+            ],
+            className="card-body",
         ),
-        className="mb-3 chart-card",
+        className="card mb-3 chart-card",
+        id=f"{graph_id}-card",
+        role="figure",
+        **{"aria-label": title, "aria-describedby": f"{graph_id}-summary"},
     )
+
+
+def radio_group(radios, label_id: str) -> html.Div:
+    """Radio buttons as one group named by the label with ``label_id``.
+
+    dbc.RadioItems renders bare inputs, and a ``<label for>`` cannot name a group; give the
+    RadioItems a ``name`` too, so the radios are one tab stop moved through with the arrow keys."""
+    return html.Div(radios, role="radiogroup", **{"aria-labelledby": label_id})
 
 
 def notice(children, color: str = "info", notice_id: str | None = None) -> dbc.Alert:

@@ -12,7 +12,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from app.analytics import usage as ua
-from app.components import chart_card, data_table, kpi_card, notice
+from app.components import chart_card, data_table, kpi_card, notice, radio_group
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
 from app.model import DEFINITION_CHANGES
@@ -79,6 +79,8 @@ def layout(start=None, end=None, granularity=None, **_ignored):
                                 minimum_nights=0,
                                 clearable=False,
                                 updatemode="bothdates",
+                                start_date_placeholder_text="Start date",
+                                end_date_placeholder_text="End date",
                             ),
                         ],
                         xs=12,
@@ -89,16 +91,20 @@ def layout(start=None, end=None, granularity=None, **_ignored):
                         [
                             dbc.Label(
                                 "Granularity",
-                                html_for="history-granularity",
+                                id="history-granularity-label",
                                 className="small mb-1",
                             ),
-                            dbc.RadioItems(
-                                id="history-granularity",
-                                options=[
-                                    {"label": g.capitalize(), "value": g} for g in GRANULARITIES
-                                ],
-                                value=granularity,
-                                inline=True,
+                            radio_group(
+                                dbc.RadioItems(
+                                    id="history-granularity",
+                                    name="history-granularity",
+                                    options=[
+                                        {"label": g.capitalize(), "value": g} for g in GRANULARITIES
+                                    ],
+                                    value=granularity,
+                                    inline=True,
+                                ),
+                                "history-granularity-label",
                             ),
                         ],
                         xs=12,
@@ -124,7 +130,9 @@ def layout(start=None, end=None, granularity=None, **_ignored):
                 className="align-items-end mb-2 g-3",
             ),
             html.Div(id="history-notices"),
+            html.H2("Headline figures", className="visually-hidden"),
             dbc.Row([kpi_card(f"history-kpi-{key}", label) for key, label in KPIS]),
+            html.H2("Trends", className="visually-hidden"),
             chart_card("history-suggestions-graph", "Suggestions, acceptances and acceptance rate"),
             dbc.Row(
                 [

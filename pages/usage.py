@@ -12,7 +12,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from app.analytics import usage as ua
-from app.components import chart_card, data_table, kpi_card, notice
+from app.components import chart_card, data_table, kpi_card, notice, radio_group
 from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
 from app.layout import SOURCE_STORE
@@ -89,6 +89,8 @@ def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.
                         minimum_nights=0,
                         clearable=False,
                         updatemode="bothdates",
+                        start_date_placeholder_text="Start date",
+                        end_date_placeholder_text="End date",
                     ),
                 ],
                 xs=12,
@@ -97,13 +99,17 @@ def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.
             ),
             dbc.Col(
                 [
-                    dbc.Label("Granularity", html_for="usage-granularity", className="small mb-1"),
-                    dbc.RadioItems(
-                        id="usage-granularity",
-                        options=[{"label": g.capitalize(), "value": g} for g in GRANULARITIES],
-                        value=granularity,
-                        inline=True,
-                        className="btn-group-sm",
+                    dbc.Label("Granularity", id="usage-granularity-label", className="small mb-1"),
+                    radio_group(
+                        dbc.RadioItems(
+                            id="usage-granularity",
+                            name="usage-granularity",
+                            options=[{"label": g.capitalize(), "value": g} for g in GRANULARITIES],
+                            value=granularity,
+                            inline=True,
+                            className="btn-group-sm",
+                        ),
+                        "usage-granularity-label",
                     ),
                 ],
                 xs=12,
@@ -176,9 +182,11 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
             ),
             _controls(bounds, start_day, end_day, granularity, top, language, languages),
             html.Div(id="usage-notices"),
+            html.H2("Headline figures", className="visually-hidden"),
             dbc.Row(
                 [kpi_card(f"usage-kpi-{key}", label, help_text) for key, label, help_text in KPIS]
             ),
+            html.H2("Trends", className="visually-hidden"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -203,11 +211,12 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
                             dbc.Label(
                                 "Language", html_for="usage-language", className="small mb-1"
                             ),
-                            dcc.Dropdown(
+                            # A native select: Dash 4's dcc.Dropdown has a focusable input hidden
+                            # from screen readers (axe: aria-hidden-focus).
+                            dbc.Select(
                                 id="usage-language",
                                 options=[{"label": lang, "value": lang} for lang in languages],
                                 value=language,
-                                clearable=False,
                             ),
                         ],
                         xs=12,
@@ -216,12 +225,16 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
                     ),
                     dbc.Col(
                         [
-                            dbc.Label("Split by", html_for="usage-split", className="small mb-1"),
-                            dbc.RadioItems(
-                                id="usage-split",
-                                options=[{"label": s.capitalize(), "value": s} for s in SPLITS],
-                                value=split,
-                                inline=True,
+                            dbc.Label("Split by", id="usage-split-label", className="small mb-1"),
+                            radio_group(
+                                dbc.RadioItems(
+                                    id="usage-split",
+                                    name="usage-split",
+                                    options=[{"label": s.capitalize(), "value": s} for s in SPLITS],
+                                    value=split,
+                                    inline=True,
+                                ),
+                                "usage-split-label",
                             ),
                         ],
                         xs=12,
