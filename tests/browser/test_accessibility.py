@@ -17,7 +17,7 @@ import warnings
 import pytest
 
 from tests.support.app_server import REPO, run_gunicorn
-from tests.support.axe import blocking, describe, run_axe
+from tests.support.axe import blocking, chart_contrast_failures, describe, run_axe
 from tests.support.browser import ConsoleLog
 
 pytestmark = pytest.mark.browser
@@ -43,6 +43,7 @@ KNOWN = {
         "role (upstream bug; the inputs inside are labelled and keyboard-usable)"
     ),
 }
+NEXT_GRANULARITY = {"usage": "week", "history": "quarter"}  # after each page's default
 WAIT_FOR_DATA = """(selector) => {
     const e = document.querySelector(selector);
     const text = e ? e.innerText.trim() : "";
@@ -115,6 +116,8 @@ def test_page_has_no_serious_wcag_violations(a11y_app, audit_page, path):
     for issue in known:
         warnings.warn(f"{path}: known accessibility issue: {issue}", stacklevel=1)
     assert not violations, f"axe (WCAG 2.2 A/AA) on {path}:\n{describe(violations)}"
+    weak = chart_contrast_failures(audit_page)
+    assert not weak, f"chart text under 4.5:1 or marks under 3:1 on {path}: {weak[:20]}"
 
 
 def test_every_chart_is_a_named_figure(a11y_app, audit_page):
@@ -173,6 +176,11 @@ def test_keyboard_reaches_skip_link_and_controls(a11y_app, audit_page, path, pre
     tab_until(page, lambda f: f["id"] == f"{prefix}-dates-end-date", limit=3)
     group = f"{prefix}-granularity"
     tab_until(page, lambda f: f["group"] == group, limit=3)
+    page.keyboard.press("ArrowRight")  # a native radio group: the arrow picks the next choice
+    page.wait_for_function(
+        "want => new URLSearchParams(location.search).get('granularity') === want",
+        arg=NEXT_GRANULARITY[prefix],
+    )
     rest = tab_until(page, lambda f: f["id"] == f"{prefix}-download-button", limit=4)
     # The radios are one named group: one tab stop (the arrow keys move the choice).
     assert rest[0]["group"] != group, "each granularity radio is its own tab stop"
