@@ -15,6 +15,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.app_server import REPO, run_gunicorn
 from tests.support.axe import blocking, chart_contrast_failures, describe, run_axe
@@ -50,6 +51,13 @@ WAIT_FOR_DATA = """(selector) => {
     return text !== "" && text !== "…"
         && !document.querySelector('[data-dash-is-loading="true"]');
 }"""
+
+OVERFLOWING_JS = """() => [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .filter((e) => !e.closest(".visually-hidden"))
+        .slice(0, 10)
+        .map((e) => `${e.tagName}#${e.id}.${String(e.className).slice(0, 40)}`)
+        .concat([`scrollWidth ${document.documentElement.scrollWidth}`])"""
 
 
 def _known(rule: str, node: dict) -> str | None:
@@ -118,6 +126,15 @@ def test_page_has_no_serious_wcag_violations(a11y_app, audit_page, path):
     assert not violations, f"axe (WCAG 2.2 A/AA) on {path}:\n{describe(violations)}"
     weak = chart_contrast_failures(audit_page)
     assert not weak, f"chart text under 4.5:1 or marks under 3:1 on {path}: {weak[:20]}"
+
+    # SC 1.4.10 reflow: at 320 CSS px (400% zoom of 1280) the page does not scroll sideways.
+    audit_page.set_viewport_size({"width": 320, "height": 800})
+    try:  # Plotly's charts resize themselves a moment after the window does
+        audit_page.wait_for_function(
+            "() => document.documentElement.scrollWidth <= window.innerWidth", timeout=10_000
+        )
+    except PlaywrightTimeout:
+        pytest.fail(f"{path} scrolls sideways at 320 px: {audit_page.evaluate(OVERFLOWING_JS)}")
 
 
 def test_every_chart_is_a_named_figure(a11y_app, audit_page):
