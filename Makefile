@@ -9,7 +9,7 @@ PORT ?= 8050
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := assets/vendor
 
-.PHONY: run test bench lint format install install-test assets browser sample lock clean
+.PHONY: run test bench lint format install install-test assets browser redis sample lock clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed assets
-install-test: $(VENV)/.installed-test assets browser
+install-test: $(VENV)/.installed-test assets browser redis
 
 # Front-end files from npm (exact versions in package.json / package-lock.json).
 $(VENDOR)/.stamp: package.json package-lock.json
@@ -41,6 +41,11 @@ browser:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
+
+# redis-server for the tests that share live data between instances (no service is started).
+redis:
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
 
 run: install
 	@echo "Serving the dashboard on http://127.0.0.1:$(PORT) (example data)"

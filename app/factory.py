@@ -15,6 +15,7 @@ from app.seats_export import register_routes as register_seat_export
 from app.security import install_security
 from app.services import EXTENSION_KEY, Services
 from app.settings import PROJECT_ROOT, Settings
+from app.source_switch import register_callbacks as register_source_switch
 from app.sources.history import EXTENSION_KEY as HISTORY_KEY
 from app.sources.history import HistorySource
 
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     install_security(server, settings, dash_app=app)
     app.validation_layout = validation_layout()
     app.layout = shell
+    register_source_switch(app)
     server.config["COPILOT_SETTINGS"] = settings
     if settings.debug:
         log.warning("DASH_DEBUG is on: never use it in production")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.analytics import usage as ua
@@ -71,7 +71,7 @@ KPIS = (
 )
 
 
-def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.Row:
+def _controls(bounds, start, end, granularity, top, language, languages, built_for) -> dbc.Row:
     min_day, max_day = bounds if bounds else (None, None)
     return dbc.Row(
         [
@@ -148,6 +148,7 @@ def _controls(bounds, start, end, granularity, top, language, languages) -> dbc.
             dcc.Download(id="usage-download"),
             dcc.Store(id="usage-url-sink"),
             dcc.Store(id="usage-language-initial", data=language),
+            dcc.Store(id="usage-built-for", data=built_for),
         ],
         className="align-items-end mb-2 g-3",
     )
@@ -167,8 +168,9 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
         bounds = ua.data_bounds(totals)
         chosen = ua.clamp_range(totals, parse_date(start), parse_date(end))
         languages = view.prepared.languages
+        built_for = view.source
     except RuntimeError:  # no request context: Dash building its validation layout
-        bounds, chosen, languages = None, None, ()
+        bounds, chosen, languages, built_for = None, None, (), None
     start_day, end_day = chosen if chosen else (None, None)
     if language not in languages:
         language = languages[0] if languages else None
@@ -180,7 +182,7 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
                 "across every generation of GitHub's Copilot data.",
                 className="text-muted",
             ),
-            _controls(bounds, start_day, end_day, granularity, top, language, languages),
+            _controls(bounds, start_day, end_day, granularity, top, language, languages, built_for),
             html.Div(id="usage-notices"),
             html.H2("Headline figures", className="visually-hidden"),
             dbc.Row(
@@ -494,6 +496,35 @@ def update_drilldown(start, end, granularity, language, split, source):
 def _language_rows(prepared, split, chosen, language):
     rows = ua.in_range(prepared.language_splits[split], *chosen)
     return rows.loc[rows["language"] == language]
+
+
+@callback(
+    Output("usage-dates", "min_date_allowed"),
+    Output("usage-dates", "max_date_allowed"),
+    Output("usage-dates", "start_date"),
+    Output("usage-dates", "end_date"),
+    Output("usage-built-for", "data"),
+    Input(SOURCE_STORE, "data"),
+    State("usage-dates", "start_date"),
+    State("usage-dates", "end_date"),
+    State("usage-built-for", "data"),
+)
+def follow_source(source, start, end, built_for):
+    """Fit the date picker to the chosen source. The layout is built on the server for the
+    default source (the browser's choice lives in session storage): when the chosen source
+    differs, show its default range; otherwise keep the range from the URL if it fits."""
+    view, prepared = _view(source if isinstance(source, str) else None)
+    totals = prepared.usage.totals
+    bounds = ua.data_bounds(totals)
+    if bounds is None:
+        raise PreventUpdate
+    first, last = bounds
+    start_day, end_day = parse_date(start), parse_date(end)
+    fits = bool(start_day and end_day and first <= start_day <= end_day <= last)
+    if view.source == built_for and fits:
+        return first, last, no_update, no_update, no_update
+    default = ua.default_range(totals)
+    return first, last, default[0], default[1], view.source
 
 
 @callback(
