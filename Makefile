@@ -9,7 +9,7 @@ PORT ?= 8050
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := assets/vendor
 
-.PHONY: run test bench lint format install install-test assets browser redis sample lock clean
+.PHONY: run test bench lint format install install-test assets system-tools sample lock lock-check image-size lambda-package clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed assets
-install-test: $(VENV)/.installed-test assets browser redis
+install-test: $(VENV)/.installed-test assets system-tools
 
 # Front-end files from npm (exact versions in package.json / package-lock.json).
 $(VENDOR)/.stamp: package.json package-lock.json
@@ -35,17 +35,18 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	touch $@
 assets: $(VENDOR)/.stamp
 
-# Headless Chromium and its driver from Debian's packages, for the browser tests.
-browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+# Debian packages the tests use: headless Chromium and its driver (browser tests), redis-server
+# (live data shared between instances) and shellcheck (deployment scripts). Installed only
+# when missing; no service is started.
+SYSTEM_TOOLS := chromium:chromium chromedriver:chromium-driver redis-server:redis-server shellcheck:shellcheck
+system-tools:
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+		command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
-
-# redis-server for the tests that share live data between instances (no service is started).
-redis:
-	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
 
 run: install
 	@echo "Serving the dashboard on http://127.0.0.1:$(PORT) (example data)"
@@ -69,6 +70,17 @@ format: $(VENV)/.installed-test
 # requirements.txt: the locked runtime dependencies Cloud Foundry and the Dockerfile install.
 lock: $(VENV)/.installed-test
 	scripts/lock-requirements.sh
+
+lock-check: $(VENV)/.installed-test
+	scripts/lock-requirements.sh --check
+
+# Estimated container image size from the installed runtime tree (no Docker engine needed).
+image-size:
+	scripts/estimate-image-size.sh
+
+# The collector's AWS Lambda zip (see docs/deploying.md).
+lambda-package: $(VENV)/.installed-test
+	scripts/build-lambda-package.sh
 
 sample: $(VENV)/.installed
 	$(PY) -m app.sample --out sample_data
