@@ -5,117 +5,38 @@ from __future__ import annotations
 import pandas as pd
 
 from app.figures.style import base_layout, colour, empty_figure, fmt_int, fmt_num, fmt_pct
-from app.figures.usage import _values, _x, boundary_shapes, period_label
+from app.figures.timeline import bars_and_rate, boundary_shapes, period_label, x_values, y_values
 
 
 def lines_figure(rolled: pd.DataFrame, boundaries: list) -> dict:
     """Lines suggested and accepted (bars) with the weighted line acceptance rate."""
-    title = "Lines suggested and accepted"
-    if rolled.empty:
-        return empty_figure(title, "No history in this date range")
-    x = _x(rolled["period"])
-    shapes, notes = boundary_shapes(boundaries)
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "name": "Lines suggested",
-                "x": x,
-                "y": _values(rolled["lines_suggested"]),
-                "marker": {"color": colour(4)},
-            },
-            {
-                "type": "bar",
-                "name": "Lines accepted",
-                "x": x,
-                "y": _values(rolled["lines_accepted"]),
-                "marker": {"color": colour(0)},
-            },
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": "Line acceptance rate",
-                "x": x,
-                "y": _values(rolled["line_acceptance_rate"]),
-                "yaxis": "y2",
-                "line": {"color": colour(5), "width": 2.5},
-                "marker": {"symbol": "diamond"},
-                "hovertemplate": "%{y:.1%}<extra></extra>",
-            },
-        ],
-        "layout": base_layout(
-            title,
-            barmode="group",
-            shapes=shapes,
-            annotations=notes,
-            yaxis2={
-                "overlaying": "y",
-                "side": "right",
-                "tickformat": ".0%",
-                "rangemode": "tozero",
-                "showgrid": False,
-                "title": {"text": "Line acceptance rate"},
-            },
-        ),
-    }
+    return bars_and_rate(
+        rolled,
+        boundaries,
+        "Lines suggested and accepted",
+        bars=[("lines_suggested", "Lines suggested", 4), ("lines_accepted", "Lines accepted", 0)],
+        rate=("line_acceptance_rate", "Line acceptance rate", 5),
+        empty_message="No history in this date range",
+    )
 
 
 def suggestions_figure(rolled: pd.DataFrame, boundaries: list) -> dict:
-    title = "Suggestions, acceptances and acceptance rate"
-    if rolled.empty:
-        return empty_figure(title, "No history in this date range")
-    x = _x(rolled["period"])
-    shapes, notes = boundary_shapes(boundaries)
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "name": "Suggestions",
-                "x": x,
-                "y": _values(rolled["suggestions"]),
-                "marker": {"color": colour(4)},
-            },
-            {
-                "type": "bar",
-                "name": "Acceptances",
-                "x": x,
-                "y": _values(rolled["acceptances"]),
-                "marker": {"color": colour(0)},
-            },
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": "Acceptance rate",
-                "x": x,
-                "y": _values(rolled["acceptance_rate"]),
-                "yaxis": "y2",
-                "line": {"color": colour(1), "width": 2.5},
-                "marker": {"symbol": "diamond"},
-                "hovertemplate": "%{y:.1%}<extra></extra>",
-            },
-        ],
-        "layout": base_layout(
-            title,
-            barmode="group",
-            shapes=shapes,
-            annotations=notes,
-            yaxis2={
-                "overlaying": "y",
-                "side": "right",
-                "tickformat": ".0%",
-                "rangemode": "tozero",
-                "showgrid": False,
-                "title": {"text": "Acceptance rate"},
-            },
-        ),
-    }
+    """Suggestions and acceptances (bars) with the weighted acceptance rate."""
+    return bars_and_rate(
+        rolled,
+        boundaries,
+        "Suggestions, acceptances and acceptance rate",
+        bars=[("suggestions", "Suggestions", 4), ("acceptances", "Acceptances", 0)],
+        rate=("acceptance_rate", "Acceptance rate", 1),
+        empty_message="No history in this date range",
+    )
 
 
 def people_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> dict:
     title = "Active users" + ("" if granularity == "day" else " (average per day in each period)")
     if rolled.empty:
         return empty_figure(title, "No history in this date range")
-    x = _x(rolled["period"])
+    x = x_values(rolled["period"])
     shapes, notes = boundary_shapes(boundaries)
     traces = []
     for i, (column, name, dash) in enumerate(
@@ -132,7 +53,7 @@ def people_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> d
                     "mode": "lines",
                     "name": name,
                     "x": x,
-                    "y": _values(rolled[column]),
+                    "y": y_values(rolled[column]),
                     "line": {"color": colour(i * 2), "width": 2.5, "dash": dash},
                 }
             )
@@ -143,7 +64,7 @@ def seats_figure(seats: pd.DataFrame) -> dict:
     title = "Seats over time (from daily seat snapshots)"
     if seats.empty:
         return empty_figure(title, "No seat snapshots stored yet: the collector takes one a day")
-    x = _x(seats["day"])
+    x = x_values(seats["day"])
     return {
         "data": [
             {
@@ -151,7 +72,7 @@ def seats_figure(seats: pd.DataFrame) -> dict:
                 "mode": "lines",
                 "name": "Total seats",
                 "x": x,
-                "y": _values(seats["total_seats"]),
+                "y": y_values(seats["total_seats"]),
                 "line": {"color": colour(7), "width": 2.5},
             },
             {
@@ -159,7 +80,7 @@ def seats_figure(seats: pd.DataFrame) -> dict:
                 "mode": "lines",
                 "name": "Active in the last 30 days",
                 "x": x,
-                "y": _values(seats["active_seats"]),
+                "y": y_values(seats["active_seats"]),
                 "line": {"color": colour(2), "width": 2.5, "dash": "dot"},
             },
         ],

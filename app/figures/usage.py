@@ -13,96 +13,19 @@ from app.figures.style import (
     fmt_num,
     fmt_pct,
 )
+from app.figures.timeline import bars_and_rate, boundary_shapes, period_label, x_values, y_values
 from app.model.schema import GENERATION_LABELS
-
-PERIOD_FORMAT = {"day": "%d %b %Y", "week": "w/c %d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y"}
-
-
-def _x(periods: pd.Series) -> list[str]:
-    return [p.strftime("%Y-%m-%d") for p in periods]
-
-
-def _values(series: pd.Series) -> list[float | None]:
-    return [None if pd.isna(v) else float(v) for v in series]
-
-
-def boundary_shapes(boundaries: list[tuple[pd.Timestamp, str, str]]) -> tuple[list, list]:
-    """Vertical dashed lines and labels where the source generation changes."""
-    shapes, annotations = [], []
-    for day, old, new in boundaries:
-        x = (day - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": x,
-                "x1": x,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#555", "width": 1.5, "dash": "dash"},
-            }
-        )
-        annotations.append(
-            {
-                "x": x,
-                "y": 1,
-                "xref": "x",
-                "yref": "paper",
-                "text": f"{old} → {new} data",
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"size": 11, "color": "#333"},
-            }
-        )
-    return shapes, annotations
 
 
 def acceptance_figure(rolled: pd.DataFrame, boundaries: list) -> dict:
     """Acceptances as bars, acceptance rate (weighted) as a line on a second axis."""
-    title = "Acceptances and acceptance rate"
-    if rolled.empty:
-        return empty_figure(title, "No data in this date range")
-    x = _x(rolled["period"])
-    shapes, notes = boundary_shapes(boundaries)
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "name": "Acceptances",
-                "x": x,
-                "y": _values(rolled["acceptances"]),
-                "marker": {"color": colour(0)},
-                "hovertemplate": "%{y:,.0f} acceptances<extra></extra>",
-            },
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": "Acceptance rate",
-                "x": x,
-                "y": _values(rolled["acceptance_rate"]),
-                "yaxis": "y2",
-                "line": {"color": colour(1), "width": 2.5, "dash": "solid"},
-                "marker": {"symbol": "diamond", "size": 6},
-                "hovertemplate": "%{y:.1%} acceptance rate<extra></extra>",
-            },
-        ],
-        "layout": base_layout(
-            title,
-            shapes=shapes,
-            annotations=notes,
-            yaxis={"title": {"text": "Acceptances"}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
-            yaxis2={
-                "title": {"text": "Acceptance rate"},
-                "overlaying": "y",
-                "side": "right",
-                "tickformat": ".0%",
-                "rangemode": "tozero",
-                "showgrid": False,
-            },
-        ),
-    }
+    return bars_and_rate(
+        rolled,
+        boundaries,
+        "Acceptances and acceptance rate",
+        bars=[("acceptances", "Acceptances", 0)],
+        rate=("acceptance_rate", "Acceptance rate", 1),
+    )
 
 
 def users_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> dict:
@@ -110,7 +33,7 @@ def users_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> di
     title = "Active and engaged users" + ("" if granularity == "day" else " (average per day)")
     if rolled.empty:
         return empty_figure(title, "No data in this date range")
-    x = _x(rolled["period"])
+    x = x_values(rolled["period"])
     shapes, notes = boundary_shapes(boundaries)
     traces = []
     for i, (column, name, dash) in enumerate(
@@ -123,7 +46,7 @@ def users_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> di
                     "mode": "lines+markers",
                     "name": name,
                     "x": x,
-                    "y": _values(rolled[column]),
+                    "y": y_values(rolled[column]),
                     "line": {"color": colour(i * 2), "width": 2.5, "dash": dash},
                     "marker": {"size": 5, "symbol": "circle" if i == 0 else "square"},
                     "hovertemplate": "%{y:,.1f} " + name.lower() + "<extra></extra>",
@@ -150,7 +73,7 @@ def breakdown_figure(top: pd.DataFrame, dimension: str, label: str) -> dict:
             {
                 "type": "bar",
                 "orientation": "h",
-                "x": _values(top["acceptances"]),
+                "x": y_values(top["acceptances"]),
                 "y": names,
                 "marker": {"color": colours},
                 "customdata": rates,
@@ -174,7 +97,7 @@ def _chat_breakdown(top: pd.DataFrame, dimension: str, label: str) -> dict:
             {
                 "type": "bar",
                 "orientation": "h",
-                "x": _values(top["chats"]),
+                "x": y_values(top["chats"]),
                 "y": names,
                 "marker": {"color": colour(2)},
                 "hovertemplate": "%{y}: %{x:,.0f} chat interactions<extra></extra>",
@@ -204,7 +127,7 @@ def drilldown_figure(wide: pd.DataFrame, language: str | None, split: str = "edi
         return empty_figure(title, f"Pick a language to see it by {split}")
     if wide.empty or len(wide.columns) <= 1:
         return empty_figure(title, SPLIT_EMPTY.get(split, "No data in this range."))
-    x = _x(wide["period"])
+    x = x_values(wide["period"])
     editors = [c for c in wide.columns if c != "period"]
     editors.sort(key=lambda c: -float(wide[c].sum()))
     dashes = ("solid", "dot", "dash", "longdash", "dashdot")
@@ -214,7 +137,7 @@ def drilldown_figure(wide: pd.DataFrame, language: str | None, split: str = "edi
             "mode": "lines+markers",
             "name": str(editor),
             "x": x,
-            "y": _values(wide[editor]),
+            "y": y_values(wide[editor]),
             "line": {"color": colour(i), "width": 2, "dash": dashes[i % len(dashes)]},
             "marker": {"size": 4},
         }
@@ -224,12 +147,6 @@ def drilldown_figure(wide: pd.DataFrame, language: str | None, split: str = "edi
 
 
 # ---- tables (the numbers behind each chart, for screen readers and copy-paste) -----------------
-
-
-def period_label(period: pd.Timestamp, granularity: str) -> str:
-    if granularity == "quarter":
-        return f"{period.year} Q{(period.month - 1) // 3 + 1}"
-    return period.strftime(PERIOD_FORMAT.get(granularity, "%Y-%m-%d"))
 
 
 def timeline_table(rolled: pd.DataFrame, granularity: str) -> tuple[list[str], list[list[str]]]:

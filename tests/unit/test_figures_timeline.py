@@ -1,0 +1,50 @@
+"""The shared time-series chart builders."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.figures.timeline import bars_and_rate, boundary_shapes, period_label
+
+
+def test_bars_and_rate_puts_the_weighted_rate_on_a_second_axis():
+    rolled = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-01-05", "2026-01-12"]),
+            "acceptances": [60.0, float("nan")],
+            "acceptance_rate": [0.3, float("nan")],
+        }
+    )
+    figure = bars_and_rate(
+        rolled,
+        [],
+        "T",
+        bars=[("acceptances", "Acceptances", 0)],
+        rate=("acceptance_rate", "Acceptance rate", 1),
+    )
+    bar, line = figure["data"]
+    assert bar["type"] == "bar" and bar["y"] == [60.0, None]  # unknown stays a gap, not 0
+    assert line["yaxis"] == "y2" and line["y"] == [0.3, None]
+    assert figure["layout"]["yaxis2"]["tickformat"] == ".0%"
+    assert bar["x"] == ["2026-01-05", "2026-01-12"]
+
+
+def test_empty_range_says_so():
+    empty = pd.DataFrame({"period": pd.to_datetime([]), "acceptances": [], "acceptance_rate": []})
+    figure = bars_and_rate(
+        empty,
+        [],
+        "T",
+        [("acceptances", "A", 0)],
+        ("acceptance_rate", "R", 1),
+        empty_message="Nothing here",
+    )
+    assert figure["data"] == []
+    assert figure["layout"]["annotations"][0]["text"] == "Nothing here"
+
+
+def test_boundaries_and_period_labels():
+    shapes, notes = boundary_shapes([(pd.Timestamp("2025-10-10"), "metrics", "reports")])
+    assert shapes[0]["x0"] == "2025-10-09 12:00" and "metrics → reports" in notes[0]["text"]
+    assert period_label(pd.Timestamp("2026-04-01"), "quarter") == "2026 Q2"
+    assert period_label(pd.Timestamp("2026-04-01"), "month") == "Apr 2026"
