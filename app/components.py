@@ -75,12 +75,14 @@ def data_table(header: list[str], rows: list[list[str]], caption: str) -> html.D
     )
 
 
-def chart_card(graph_id: str, title: str, height: int = 340) -> html.Div:
+def chart_card(graph_id: str, title: str, height: int = 340, announce: bool = False) -> html.Div:
     """A chart, a one-line text summary (``{graph_id}-summary``) and a collapsible data table
     (``{graph_id}-table``), so every chart's numbers are reachable without seeing the chart.
 
     The card is a figure named by the chart's title and described by its summary: Plotly's SVG
-    has no accessible name of its own."""
+    has no accessible name of its own. With ``announce``, screen readers read the new summary
+    out when a filter changes it (use it on one chart per page, or they talk over each other)."""
+    live = {"aria-live": "polite"} if announce else {}
     return html.Div(
         html.Div(
             [
@@ -94,7 +96,7 @@ def chart_card(graph_id: str, title: str, height: int = 340) -> html.Div:
                     type="default",
                     delay_show=250,
                 ),
-                html.P("", id=f"{graph_id}-summary", className="small text-muted mb-1"),
+                html.P("", id=f"{graph_id}-summary", className="small text-muted mb-1", **live),
                 html.Details(
                     [
                         html.Summary(f"Show the numbers: {title}", className="small"),

@@ -66,21 +66,29 @@ def layout(start=None, end=None, granularity=None, **_ignored):
                     dbc.Col(
                         [
                             dbc.Label(
-                                "Date range", html_for="history-dates", className="small mb-1"
+                                "Date range (YYYY-MM-DD)",
+                                html_for="history-dates",
+                                id="history-dates-label",
+                                className="small mb-1",
                             ),
-                            dcc.DatePickerRange(
-                                id="history-dates",
-                                start_date=start_day,
-                                end_date=end_day,
-                                min_date_allowed=bounds[0] if bounds else None,
-                                max_date_allowed=bounds[1] if bounds else None,
-                                display_format="YYYY-MM-DD",
-                                first_day_of_week=1,
-                                minimum_nights=0,
-                                clearable=False,
-                                updatemode="bothdates",
-                                start_date_placeholder_text="Start date",
-                                end_date_placeholder_text="End date",
+                            # Start and end inputs as one group named by the label.
+                            html.Div(
+                                dcc.DatePickerRange(
+                                    id="history-dates",
+                                    start_date=start_day,
+                                    end_date=end_day,
+                                    min_date_allowed=bounds[0] if bounds else None,
+                                    max_date_allowed=bounds[1] if bounds else None,
+                                    display_format="YYYY-MM-DD",
+                                    first_day_of_week=1,
+                                    minimum_nights=0,
+                                    clearable=False,
+                                    updatemode="bothdates",
+                                    start_date_placeholder_text="Start date",
+                                    end_date_placeholder_text="End date",
+                                ),
+                                role="group",
+                                **{"aria-labelledby": "history-dates-label"},
                             ),
                         ],
                         xs=12,
@@ -133,7 +141,11 @@ def layout(start=None, end=None, granularity=None, **_ignored):
             html.H2("Headline figures", className="visually-hidden"),
             dbc.Row([kpi_card(f"history-kpi-{key}", label) for key, label in KPIS]),
             html.H2("Trends", className="visually-hidden"),
-            chart_card("history-suggestions-graph", "Suggestions, acceptances and acceptance rate"),
+            chart_card(
+                "history-suggestions-graph",
+                "Suggestions, acceptances and acceptance rate",
+                announce=True,
+            ),
             dbc.Row(
                 [
                     dbc.Col(

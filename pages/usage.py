@@ -77,20 +77,30 @@ def _controls(bounds, start, end, granularity, top, language, languages, built_f
         [
             dbc.Col(
                 [
-                    dbc.Label("Date range", html_for="usage-dates", className="small mb-1"),
-                    dcc.DatePickerRange(
-                        id="usage-dates",
-                        start_date=start,
-                        end_date=end,
-                        min_date_allowed=min_day,
-                        max_date_allowed=max_day,
-                        display_format="YYYY-MM-DD",
-                        first_day_of_week=1,
-                        minimum_nights=0,
-                        clearable=False,
-                        updatemode="bothdates",
-                        start_date_placeholder_text="Start date",
-                        end_date_placeholder_text="End date",
+                    dbc.Label(
+                        "Date range (YYYY-MM-DD)",
+                        html_for="usage-dates",
+                        id="usage-dates-label",
+                        className="small mb-1",
+                    ),
+                    # Start and end inputs as one group named by the label.
+                    html.Div(
+                        dcc.DatePickerRange(
+                            id="usage-dates",
+                            start_date=start,
+                            end_date=end,
+                            min_date_allowed=min_day,
+                            max_date_allowed=max_day,
+                            display_format="YYYY-MM-DD",
+                            first_day_of_week=1,
+                            minimum_nights=0,
+                            clearable=False,
+                            updatemode="bothdates",
+                            start_date_placeholder_text="Start date",
+                            end_date_placeholder_text="End date",
+                        ),
+                        role="group",
+                        **{"aria-labelledby": "usage-dates-label"},
                     ),
                 ],
                 xs=12,
@@ -192,7 +202,11 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
             dbc.Row(
                 [
                     dbc.Col(
-                        chart_card("usage-acceptance-graph", "Acceptances and acceptance rate"),
+                        chart_card(
+                            "usage-acceptance-graph",
+                            "Acceptances and acceptance rate",
+                            announce=True,
+                        ),
                         lg=7,
                     ),
                     dbc.Col(chart_card("usage-users-graph", "Active and engaged users"), lg=5),

@@ -137,13 +137,30 @@ def test_page_has_no_serious_wcag_violations(a11y_app, audit_page, path):
         pytest.fail(f"{path} scrolls sideways at 320 px: {audit_page.evaluate(OVERFLOWING_JS)}")
 
 
-def test_every_chart_is_a_named_figure(a11y_app, audit_page):
-    open_filled(audit_page, a11y_app.url + "/", PAGES["/"])
-    cards = audit_page.locator(".chart-card").all()
+def test_controls_charts_and_figures_have_accessible_names(a11y_app, audit_page):
+    page = audit_page
+    open_filled(page, a11y_app.url + "/", PAGES["/"])
+    cards = page.locator(".chart-card").all()
     assert len(cards) >= 6
-    for card in cards:
+    for card in cards:  # every chart is a figure named by its title
         assert card.get_attribute("role") == "figure"
         assert (card.get_attribute("aria-label") or "").strip()
+    named = [
+        ("figure", "Acceptances and acceptance rate"),
+        ("group", "Date range (YYYY-MM-DD)"),
+        ("textbox", "Start date"),
+        ("textbox", "End date"),
+        ("radiogroup", "Granularity"),
+        ("radiogroup", "Split by"),
+        ("combobox", "Language"),
+        ("group", "Acceptance rate"),  # a KPI card, named by its label
+        ("button", "Download CSV"),
+    ]
+    for role, name in named:
+        assert page.get_by_role(role, name=name, exact=True).count() == 1, (role, name)
+    # The KPI's help (a tooltip for the mouse) is also the card's description.
+    rate = page.get_by_role("group", name="Acceptance rate", exact=True)
+    assert "weighted" in page.locator(f"#{rate.get_attribute('aria-describedby')}").inner_text()
 
 
 def focused(page) -> dict:
