@@ -66,6 +66,12 @@ def base_layout(title: str, **extra) -> dict:
         "xaxis": {"gridcolor": "#e5e5e5", "zeroline": False},
         "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False, "rangemode": "tozero"},
         "colorway": list(OKABE_ITO),
+        # Plotly's default mode bar icons are 30% grey (1.6:1); these are 7:1, and blue when active.
+        "modebar": {
+            "color": "#595959",
+            "activecolor": "#0a58ca",
+            "bgcolor": "rgba(255,255,255,0.9)",
+        },
     }
     layout.update(extra)
     return layout
