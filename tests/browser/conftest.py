@@ -1,17 +1,12 @@
-"""Fixtures for browser tests: one gunicorn and one Chromium per module, a fresh page per test."""
+"""Fixtures for browser tests: a gunicorn per module, a fresh page per test (Chromium is the
+session's one ``browser`` from tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.support.app_server import run_gunicorn
-from tests.support.browser import ConsoleLog, launch_browser
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with launch_browser() as b:
-        yield b
+from tests.support.browser import ConsoleLog
 
 
 @pytest.fixture(scope="module")

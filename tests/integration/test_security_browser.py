@@ -1,4 +1,7 @@
-"""Headless Chromium through basic auth: every page renders under our CSP with no console error."""
+"""Headless Chromium through basic auth: every page renders under our CSP with no console error.
+
+The ``browser`` fixture is the session's one Chromium (tests/conftest.py): Playwright's sync API
+allows one running instance per thread."""
 
 from __future__ import annotations
 
@@ -14,15 +17,6 @@ from tests.support.security_gunicorn import (
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PAGES = ("/", "/seats", "/history")
 
 
@@ -44,15 +38,6 @@ def server(request):
     with app:
         yield app
     app.cleanup()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _watch(page) -> list[str]:
