@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         on_error=callback_error_handler,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     install_security(server, settings, dash_app=app)
     app.validation_layout = validation_layout()
     app.layout = shell

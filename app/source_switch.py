@@ -60,6 +60,7 @@ def source_switch() -> html.Div:
     children: list = [
         dbc.RadioItems(
             id=SWITCH_ID,
+            name="source-switch",
             options=switch_options(available),
             value=default,
             inline=True,
@@ -78,7 +79,7 @@ def source_switch() -> html.Div:
         children,
         id=f"{SWITCH_ID}-wrap",
         title=title,
-        role="group",
+        role="radiogroup",
         **{"aria-label": "Data source", "aria-describedby": f"{SWITCH_ID}-help"},
     )
 

@@ -485,6 +485,15 @@ RESETS_PAGE = {"seats-days", "seats-plan", "seats-status", "seats-search", "seat
                "seats-dir", "seats-size", SOURCE_STORE}  # fmt: skip
 
 
+def sort_mark(direction: str) -> list:
+    """The sorted column's arrow, read by screen readers as words rather than a symbol."""
+    arrow, words = ("▲", "sorted ascending") if direction == "asc" else ("▼", "sorted descending")
+    return [
+        html.Span(arrow, **{"aria-hidden": "true"}),
+        html.Span(f" ({words})", className="visually-hidden"),
+    ]
+
+
 @callback(
     Output("seats-tbody", "children"),
     Output("seats-count", "children"),
@@ -528,9 +537,7 @@ def update_table(days, plan, status, q, sort, direction, size, page, source):
     else:
         count = "0 seats."
         empty = notice("No seats match this filter.", "secondary", notice_id="seats-empty-notice")
-    marks = [
-        ("▲" if flt.direction == "asc" else "▼") if key == flt.sort else "" for key, _ in COLUMNS
-    ]
+    marks = [sort_mark(flt.direction) if key == flt.sort else "" for key, _ in COLUMNS]
     source_name = view.source if isinstance(source, str) and source else None
     return (body, count, empty, pages, current, export_href(flt, source_name), *marks)
 

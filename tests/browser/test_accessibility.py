@@ -35,10 +35,6 @@ HISTORY_FILES = (  # one export per API generation, small enough to import in a 
 )
 # (rule id, CSS target as axe reports it, ending) -> why it is tolerated and who fixes it.
 KNOWN = {
-    ("html-has-lang", "html"): (
-        "app/factory.py: Dash's index page has <html> without lang; set "
-        "app.index_string = app.index_string.replace('<html>', '<html lang=\"en\">', 1)"
-    ),
     ("aria-allowed-attr", "-dates-wrapper"): (
         "Dash 4.4.1 dcc.DatePickerRange puts aria-expanded on its wrapper <div>, which has no "
         "role (upstream bug; the inputs inside are labelled and keyboard-usable)"
