@@ -124,3 +124,81 @@ def radio_group(radios, label_id: str) -> html.Div:
 def notice(children, color: str = "info", notice_id: str | None = None) -> dbc.Alert:
     kwargs = {"id": notice_id} if notice_id else {}
     return dbc.Alert(children, color=color, className="py-2 small", **kwargs)
+
+
+def date_range_control(prefix: str, start, end, bounds) -> dbc.Col:
+    """The labelled date-range picker ``{prefix}-dates`` (start and end inputs as one group)."""
+    first, last = bounds if bounds else (None, None)
+    return dbc.Col(
+        [
+            dbc.Label(
+                "Date range (YYYY-MM-DD)",
+                html_for=f"{prefix}-dates",
+                id=f"{prefix}-dates-label",
+                className="small mb-1",
+            ),
+            html.Div(
+                dcc.DatePickerRange(
+                    id=f"{prefix}-dates",
+                    start_date=start,
+                    end_date=end,
+                    min_date_allowed=first,
+                    max_date_allowed=last,
+                    display_format="YYYY-MM-DD",
+                    first_day_of_week=1,
+                    minimum_nights=0,
+                    clearable=False,
+                    updatemode="bothdates",
+                    start_date_placeholder_text="Start date",
+                    end_date_placeholder_text="End date",
+                ),
+                role="group",
+                **{"aria-labelledby": f"{prefix}-dates-label"},
+            ),
+        ],
+        xs=12,
+        md="auto",
+        className="mb-2",
+    )
+
+
+def choice_control(component_id: str, label: str, choices, value: str) -> dbc.Col:
+    """A labelled, inline radio group (one tab stop, arrow keys move the choice)."""
+    return dbc.Col(
+        [
+            dbc.Label(label, id=f"{component_id}-label", className="small mb-1"),
+            radio_group(
+                dbc.RadioItems(
+                    id=component_id,
+                    name=component_id,
+                    options=[{"label": c.capitalize(), "value": c} for c in choices],
+                    value=value,
+                    inline=True,
+                ),
+                f"{component_id}-label",
+            ),
+        ],
+        xs=12,
+        md="auto",
+        className="mb-2",
+    )
+
+
+def download_control(prefix: str) -> list:
+    """The "Download CSV" button ``{prefix}-download-button`` and its ``dcc.Download``."""
+    return [
+        dbc.Col(
+            dbc.Button(
+                "Download CSV",
+                id=f"{prefix}-download-button",
+                color="secondary",
+                outline=True,
+                size="sm",
+                className="mt-4",
+            ),
+            xs=6,
+            md="auto",
+            className="mb-2",
+        ),
+        dcc.Download(id=f"{prefix}-download"),
+    ]

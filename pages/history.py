@@ -12,7 +12,15 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from app.analytics import usage as ua
-from app.components import chart_card, data_table, kpi_card, notice, radio_group
+from app.components import (
+    chart_card,
+    choice_control,
+    data_table,
+    date_range_control,
+    download_control,
+    kpi_card,
+    notice,
+)
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
 from app.model import DEFINITION_CHANGES
@@ -63,76 +71,11 @@ def layout(start=None, end=None, granularity=None, **_ignored):
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        [
-                            dbc.Label(
-                                "Date range (YYYY-MM-DD)",
-                                html_for="history-dates",
-                                id="history-dates-label",
-                                className="small mb-1",
-                            ),
-                            # Start and end inputs as one group named by the label.
-                            html.Div(
-                                dcc.DatePickerRange(
-                                    id="history-dates",
-                                    start_date=start_day,
-                                    end_date=end_day,
-                                    min_date_allowed=bounds[0] if bounds else None,
-                                    max_date_allowed=bounds[1] if bounds else None,
-                                    display_format="YYYY-MM-DD",
-                                    first_day_of_week=1,
-                                    minimum_nights=0,
-                                    clearable=False,
-                                    updatemode="bothdates",
-                                    start_date_placeholder_text="Start date",
-                                    end_date_placeholder_text="End date",
-                                ),
-                                role="group",
-                                **{"aria-labelledby": "history-dates-label"},
-                            ),
-                        ],
-                        xs=12,
-                        md="auto",
-                        className="mb-2",
+                    date_range_control("history", start_day, end_day, bounds),
+                    choice_control(
+                        "history-granularity", "Granularity", GRANULARITIES, granularity
                     ),
-                    dbc.Col(
-                        [
-                            dbc.Label(
-                                "Granularity",
-                                id="history-granularity-label",
-                                className="small mb-1",
-                            ),
-                            radio_group(
-                                dbc.RadioItems(
-                                    id="history-granularity",
-                                    name="history-granularity",
-                                    options=[
-                                        {"label": g.capitalize(), "value": g} for g in GRANULARITIES
-                                    ],
-                                    value=granularity,
-                                    inline=True,
-                                ),
-                                "history-granularity-label",
-                            ),
-                        ],
-                        xs=12,
-                        md="auto",
-                        className="mb-2",
-                    ),
-                    dbc.Col(
-                        dbc.Button(
-                            "Download CSV",
-                            id="history-download-button",
-                            color="secondary",
-                            outline=True,
-                            size="sm",
-                            className="mt-4",
-                        ),
-                        xs=6,
-                        md="auto",
-                        className="mb-2",
-                    ),
-                    dcc.Download(id="history-download"),
+                    *download_control("history"),
                     dcc.Store(id="history-url-sink"),
                 ],
                 className="align-items-end mb-2 g-3",

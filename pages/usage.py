@@ -12,7 +12,15 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 from dash.exceptions import PreventUpdate
 
 from app.analytics import usage as ua
-from app.components import chart_card, data_table, kpi_card, notice, radio_group
+from app.components import (
+    chart_card,
+    choice_control,
+    data_table,
+    date_range_control,
+    download_control,
+    kpi_card,
+    notice,
+)
 from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
 from app.layout import SOURCE_STORE
@@ -71,61 +79,11 @@ KPIS = (
 )
 
 
-def _controls(bounds, start, end, granularity, top, language, languages, built_for) -> dbc.Row:
-    min_day, max_day = bounds if bounds else (None, None)
+def _controls(bounds, start, end, granularity, top, language, built_for) -> dbc.Row:
     return dbc.Row(
         [
-            dbc.Col(
-                [
-                    dbc.Label(
-                        "Date range (YYYY-MM-DD)",
-                        html_for="usage-dates",
-                        id="usage-dates-label",
-                        className="small mb-1",
-                    ),
-                    # Start and end inputs as one group named by the label.
-                    html.Div(
-                        dcc.DatePickerRange(
-                            id="usage-dates",
-                            start_date=start,
-                            end_date=end,
-                            min_date_allowed=min_day,
-                            max_date_allowed=max_day,
-                            display_format="YYYY-MM-DD",
-                            first_day_of_week=1,
-                            minimum_nights=0,
-                            clearable=False,
-                            updatemode="bothdates",
-                            start_date_placeholder_text="Start date",
-                            end_date_placeholder_text="End date",
-                        ),
-                        role="group",
-                        **{"aria-labelledby": "usage-dates-label"},
-                    ),
-                ],
-                xs=12,
-                md="auto",
-                className="mb-2",
-            ),
-            dbc.Col(
-                [
-                    dbc.Label("Granularity", id="usage-granularity-label", className="small mb-1"),
-                    radio_group(
-                        dbc.RadioItems(
-                            id="usage-granularity",
-                            name="usage-granularity",
-                            options=[{"label": g.capitalize(), "value": g} for g in GRANULARITIES],
-                            value=granularity,
-                            inline=True,
-                            className="btn-group-sm",
-                        ),
-                        "usage-granularity-label",
-                    ),
-                ],
-                xs=12,
-                md="auto",
-                className="mb-2",
-            ),
+            date_range_control("usage", start, end, bounds),
+            choice_control("usage-granularity", "Granularity", GRANULARITIES, granularity),
             dbc.Col(
                 [
                     dbc.Label(
@@ -142,20 +100,7 @@ def _controls(bounds, start, end, granularity, top, language, languages, built_f
                 md=2,
                 className="mb-2",
             ),
-            dbc.Col(
-                dbc.Button(
-                    "Download CSV",
-                    id="usage-download-button",
-                    color="secondary",
-                    outline=True,
-                    size="sm",
-                    className="mt-4",
-                ),
-                xs=6,
-                md="auto",
-                className="mb-2",
-            ),
-            dcc.Download(id="usage-download"),
+            *download_control("usage"),
             dcc.Store(id="usage-url-sink"),
             dcc.Store(id="usage-language-initial", data=language),
             dcc.Store(id="usage-built-for", data=built_for),
@@ -192,7 +137,7 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
                 "across every generation of GitHub's Copilot data.",
                 className="text-muted",
             ),
-            _controls(bounds, start_day, end_day, granularity, top, language, languages, built_for),
+            _controls(bounds, start_day, end_day, granularity, top, language, built_for),
             html.Div(id="usage-notices"),
             html.H2("Headline figures", className="visually-hidden"),
             dbc.Row(
@@ -239,24 +184,7 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
                         md=4,
                         className="mb-2",
                     ),
-                    dbc.Col(
-                        [
-                            dbc.Label("Split by", id="usage-split-label", className="small mb-1"),
-                            radio_group(
-                                dbc.RadioItems(
-                                    id="usage-split",
-                                    name="usage-split",
-                                    options=[{"label": s.capitalize(), "value": s} for s in SPLITS],
-                                    value=split,
-                                    inline=True,
-                                ),
-                                "usage-split-label",
-                            ),
-                        ],
-                        xs=12,
-                        md="auto",
-                        className="mb-2",
-                    ),
+                    choice_control("usage-split", "Split by", SPLITS, split),
                 ],
                 className="align-items-end",
             ),
