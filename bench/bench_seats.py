@@ -85,7 +85,7 @@ def main() -> None:
         generated = time.perf_counter() - started
 
         started = time.perf_counter()
-        app = create_app(Settings(sample_data_dir=Path(tmp)))
+        app = create_app(Settings(sample_data_dir=Path(tmp), log_level="WARNING"))
         register_routes(app.server)
         client = app.server.test_client()
         deps = dependencies(client)

@@ -39,7 +39,7 @@ def main() -> None:
     del days
 
     with TemporaryDirectory() as tmp:
-        app = create_app(Settings(sample_data_dir=Path(tmp)))
+        app = create_app(Settings(sample_data_dir=Path(tmp), log_level="WARNING"))
         services = app.server.extensions["copilot_dashboard"]
         services.example.preload(loaded)
         started = time.perf_counter()
