@@ -9,7 +9,7 @@ PORT ?= 8050
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := assets/vendor
 
-.PHONY: run test bench lint format install install-test assets system-tools sample lock lock-check image-size lambda-package clean
+.PHONY: run test bench lint format install install-test assets system-tools example-history sample lock lock-check image-size lambda-package clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,17 @@ system-tools:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-run: install
+# The History page reads the local history store: on first run, fill it with the example exports
+# (as `python -m app.collect import` would fill a real one). Skipped when HISTORY_STORE is set.
+EXAMPLE_EXPORTS := $(wildcard sample_data/copilot-usage-*.json sample_data/copilot-metrics-*.json sample_data/copilot-report-*)
+var/history/.example-imported: $(EXAMPLE_EXPORTS) | $(VENV)/.installed
+	HISTORY_STORE=file://./var/history LOG_FORMAT=text $(PY) -m app.collect import $(EXAMPLE_EXPORTS)
+	touch $@
+
+example-history:
+	@if [ -z "$$HISTORY_STORE" ]; then $(MAKE) --no-print-directory var/history/.example-imported; fi
+
+run: install example-history
 	@echo "Serving the dashboard on http://127.0.0.1:$(PORT) (example data)"
 	PORT=$(PORT) LOG_FORMAT=$${LOG_FORMAT:-text} $(VENV)/bin/gunicorn -c gunicorn.conf.py \
 		--bind 127.0.0.1:$(PORT) app.wsgi:server
@@ -86,4 +96,4 @@ sample: $(VENV)/.installed
 	$(PY) -m app.sample --out sample_data
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache var/history/.example-imported
