@@ -110,6 +110,8 @@ def bars_and_rate(
                 "overlaying": "y",
                 "side": "right",
                 "tickformat": ".0%",
+                "tickmode": "auto",
+                "nticks": 6,
                 "rangemode": "tozero",
                 "showgrid": False,
             },
