@@ -33,7 +33,11 @@ def payload(dep: dict, values: dict[str, Any], changed: list[str] | None = None)
 
     def items(kind: str) -> list[dict]:
         return [
-            {"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
+            {
+                "id": i["id"],
+                "property": i["property"],
+                "value": values.get(f"{i['id']}.{i['property']}"),
+            }
             for i in dep.get(kind, [])
         ]
 

@@ -171,8 +171,10 @@ class Settings:
     @property
     def github_app_configured(self) -> bool:
         """True when enough is set to try live data (the key may still turn out to be wrong)."""
-        has_key = bool(self.github_app_private_key) or bool(self.github_app_private_key_file) or bool(
-            self.aws_secret_name
+        has_key = (
+            bool(self.github_app_private_key)
+            or bool(self.github_app_private_key_file)
+            or bool(self.aws_secret_name)
         )
         has_id = bool(self.github_app_client_id or self.github_app_id)
         has_scope = bool(self.github_org or self.github_enterprise)

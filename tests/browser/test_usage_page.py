@@ -33,11 +33,24 @@ def usage_day(i: int) -> dict:
         "total_chat_turns": 3,
         "total_active_chat_users": 2,
         "breakdown": [
-            {"language": "python", "editor": "vscode", "suggestions_count": 60,
-             "acceptances_count": accepted - 5, "lines_suggested": 20, "lines_accepted": 5,
-             "active_users": 8},
-            {"language": "go", "editor": "jetbrains", "suggestions_count": 40,
-             "acceptances_count": 5, "lines_suggested": 20, "lines_accepted": 5, "active_users": 3},
+            {
+                "language": "python",
+                "editor": "vscode",
+                "suggestions_count": 60,
+                "acceptances_count": accepted - 5,
+                "lines_suggested": 20,
+                "lines_accepted": 5,
+                "active_users": 8,
+            },
+            {
+                "language": "go",
+                "editor": "jetbrains",
+                "suggestions_count": 40,
+                "acceptances_count": 5,
+                "lines_suggested": 20,
+                "lines_accepted": 5,
+                "active_users": 3,
+            },
         ],
     }
 

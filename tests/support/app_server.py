@@ -28,21 +28,32 @@ class RunningApp:
 
 
 @contextlib.contextmanager
-def run_gunicorn(env: Mapping[str, str] | None = None, workers: int = 1, threads: int = 4,
-                 timeout: float = 60.0) -> Iterator[RunningApp]:
+def run_gunicorn(
+    env: Mapping[str, str] | None = None, workers: int = 1, threads: int = 4, timeout: float = 60.0
+) -> Iterator[RunningApp]:
     """gunicorn serving ``app.wsgi:server`` with the given environment (merged over os.environ)."""
     port = free_port()
     full_env = {**os.environ, "PORT": str(port), "LOG_FORMAT": "json", **(env or {})}
     full_env.setdefault("WEB_CONCURRENCY", str(workers))
     full_env.setdefault("GUNICORN_THREADS", str(threads))
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115 - the server outlives this function
     cmd = [
-        sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"),
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(REPO / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
         "app.wsgi:server",
     ]
-    process = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        cmd, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     running = RunningApp(f"http://127.0.0.1:{port}", process, Path(log.name))
     try:
         wait_for_http(f"{running.url}/healthz", timeout=timeout, process=process)

@@ -21,7 +21,9 @@ def wait_for_http(url: str, timeout: float = 30.0, process=None) -> None:
     last: Exception | None = None
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited with code {process.returncode} before answering {url}")
+            raise RuntimeError(
+                f"server exited with code {process.returncode} before answering {url}"
+            )
         try:
             httpx.get(url, timeout=2.0)
             return
