@@ -7,6 +7,7 @@ import logging
 import dash
 import flask
 
+from app.callback_guard import install_callback_guard
 from app.errors import callback_error_handler, install_error_handlers
 from app.layout import shell
 from app.logging_setup import configure_logging
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     install_security(server, settings, dash_app=app)
+    install_callback_guard(app)
     app.validation_layout = validation_layout()
     app.layout = shell
     register_source_switch(app)
