@@ -79,7 +79,7 @@ KPIS = (
 )
 
 
-def _controls(bounds, start, end, granularity, top, language, built_for) -> dbc.Row:
+def _controls(bounds, start, end, granularity, top, built_for) -> dbc.Row:
     return dbc.Row(
         [
             date_range_control("usage", start, end, bounds),
@@ -102,7 +102,6 @@ def _controls(bounds, start, end, granularity, top, language, built_for) -> dbc.
             ),
             *download_control("usage"),
             dcc.Store(id="usage-url-sink"),
-            dcc.Store(id="usage-language-initial", data=language),
             dcc.Store(id="usage-built-for", data=built_for),
         ],
         className="align-items-end mb-2 g-3",
@@ -137,7 +136,7 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
                 "across every generation of GitHub's Copilot data.",
                 className="text-muted",
             ),
-            _controls(bounds, start_day, end_day, granularity, top, language, built_for),
+            _controls(bounds, start_day, end_day, granularity, top, built_for),
             html.Div(id="usage-notices"),
             html.H2("Headline figures", className="visually-hidden"),
             dbc.Row(
@@ -360,16 +359,9 @@ def update_usage(start, end, granularity, top, source):
     for dim, label in DIMENSIONS:
         ranked = ua.top_n_in_range(prepared.range_sums[dim], first, last, top)
         header_b, rows_b = uf.breakdown_table(ranked, dim, label)
-        leader = ranked.iloc[0] if len(ranked) else None
-        summary = (
-            f"{len(ranked)} {label} values shown; most acceptances: {leader[dim]} "
-            f"({fmt_pct(leader['share'])} of the total)."
-            if leader is not None and leader["acceptances"] == leader["acceptances"]
-            else f"No {label} breakdown in this range."
-        )
         outputs += [
             uf.breakdown_figure(ranked, dim, label),
-            summary,
+            uf.describe_breakdown(ranked, dim, label),
             data_table(header_b, rows_b, f"Acceptances by {label}"),
         ]
     outputs.append(_notices(view, prepared, selected, first, last))

@@ -206,6 +206,17 @@ def wide_table(wide: pd.DataFrame, granularity: str) -> tuple[list[str], list[li
     return header, rows
 
 
+def describe_breakdown(top: pd.DataFrame, dimension: str, label: str) -> str:
+    """A one-sentence text alternative for a breakdown chart."""
+    if top.empty or not top["acceptances"].notna().any():
+        return f"No {label} breakdown in this range."
+    leader = top.iloc[0]
+    return (
+        f"{len(top)} {label} values shown; most acceptances: {leader[dimension]} "
+        f"({fmt_pct(leader['share'])} of the total)."
+    )
+
+
 def describe_trend(rolled: pd.DataFrame, granularity: str) -> str:
     """A one-sentence text alternative for the acceptance chart."""
     if rolled.empty:
