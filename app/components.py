@@ -202,3 +202,14 @@ def download_control(prefix: str) -> list:
         ),
         dcc.Download(id=f"{prefix}-download"),
     ]
+
+
+def periods_csv(totals, chosen, granularity: str, prefix: str) -> dict:
+    """The daily totals in ``chosen`` (start, end), rolled up to ``granularity``, as a CSV
+    download named after the range (``copilot-<prefix>-YYYYMMDD-YYYYMMDD-<granularity>.csv``)."""
+    from app.analytics import usage as ua
+
+    rolled = ua.rollup(ua.in_range(totals, *chosen), granularity)
+    rolled = rolled.assign(period=rolled["period"].dt.strftime("%Y-%m-%d"))
+    name = f"copilot-{prefix}-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}-{granularity}.csv"
+    return dcc.send_data_frame(rolled.to_csv, name, index=False, float_format="%.6g")

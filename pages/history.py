@@ -20,6 +20,7 @@ from app.components import (
     download_control,
     kpi_card,
     notice,
+    periods_csv,
 )
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
@@ -287,10 +288,7 @@ def download_history(n_clicks, start, end, granularity):
         raise PreventUpdate
     first, last = ua.data_bounds(totals)
     chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
-    rolled = ua.rollup(ua.in_range(totals, *chosen), granularity)
-    rolled = rolled.assign(period=rolled["period"].dt.strftime("%Y-%m-%d"))
-    name = f"copilot-history-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}-{granularity}.csv"
-    return dcc.send_data_frame(rolled.to_csv, name, index=False, float_format="%.6g")
+    return periods_csv(totals, chosen, granularity, "history")
 
 
 clientside_callback(

@@ -20,6 +20,7 @@ from app.components import (
     download_control,
     kpi_card,
     notice,
+    periods_csv,
 )
 from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
@@ -479,10 +480,7 @@ def download_csv(n_clicks, start, end, granularity, source):
     chosen = _range(prepared, start, end)
     if chosen is None:
         raise PreventUpdate
-    rolled = ua.rollup(ua.in_range(prepared.usage.totals, *chosen), granularity)
-    rolled = rolled.assign(period=rolled["period"].dt.strftime("%Y-%m-%d"))
-    name = f"copilot-usage-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}-{granularity}.csv"
-    return dcc.send_data_frame(rolled.to_csv, name, index=False, float_format="%.6g")
+    return periods_csv(prepared.usage.totals, chosen, granularity, "usage")
 
 
 # Keep the query string in step with the filters without reloading the page (assets/url_state.js).

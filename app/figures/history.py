@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from app.figures.style import base_layout, colour, empty_figure, fmt_int, fmt_num, fmt_pct
-from app.figures.timeline import bars_and_rate, boundary_shapes, period_label, x_values, y_values
+from app.figures.timeline import (
+    bars_and_rate,
+    period_label,
+    user_lines,
+    x_values,
+    y_values,
+)
 
 
 def lines_figure(rolled: pd.DataFrame, boundaries: list) -> dict:
@@ -33,31 +39,19 @@ def suggestions_figure(rolled: pd.DataFrame, boundaries: list) -> dict:
 
 
 def people_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> dict:
+    """Active, engaged and chat users (daily averages per period, never sums)."""
     title = "Active users" + ("" if granularity == "day" else " (average per day in each period)")
-    if rolled.empty:
-        return empty_figure(title, "No history in this date range")
-    x = x_values(rolled["period"])
-    shapes, notes = boundary_shapes(boundaries)
-    traces = []
-    for i, (column, name, dash) in enumerate(
-        (
+    return user_lines(
+        rolled,
+        boundaries,
+        title,
+        [
             ("active_users", "Active users", "solid"),
             ("engaged_users", "Engaged users", "dot"),
             ("chat_users", "Chat users", "dash"),
-        )
-    ):
-        if column in rolled and rolled[column].notna().any():
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": name,
-                    "x": x,
-                    "y": y_values(rolled[column]),
-                    "line": {"color": colour(i * 2), "width": 2.5, "dash": dash},
-                }
-            )
-    return {"data": traces, "layout": base_layout(title, shapes=shapes, annotations=notes)}
+        ],
+        empty_message="No history in this date range",
+    )
 
 
 def seats_figure(seats: pd.DataFrame) -> dict:

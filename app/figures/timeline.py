@@ -117,3 +117,34 @@ def bars_and_rate(
             },
         ),
     }
+
+
+def user_lines(
+    rolled: pd.DataFrame,
+    boundaries: list,
+    title: str,
+    series: list[tuple[str, str, str]],
+    empty_message: str = "No data in this date range",
+) -> dict:
+    """One line per user measure (``(column, name, dash)``), skipping measures the data lacks.
+
+    Over weeks or months the values are daily averages (see analytics.usage.rollup), never sums."""
+    if rolled.empty:
+        return empty_figure(title, empty_message)
+    x = x_values(rolled["period"])
+    shapes, notes = boundary_shapes(boundaries)
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": x,
+            "y": y_values(rolled[column]),
+            "line": {"color": colour(i * 2), "width": 2.5, "dash": dash},
+            "marker": {"size": 5, "symbol": ("circle", "square", "diamond")[i % 3]},
+            "hovertemplate": "%{y:,.1f} " + name.lower() + "<extra></extra>",
+        }
+        for i, (column, name, dash) in enumerate(series)
+        if column in rolled and rolled[column].notna().any()
+    ]
+    return {"data": traces, "layout": base_layout(title, shapes=shapes, annotations=notes)}

@@ -13,7 +13,13 @@ from app.figures.style import (
     fmt_num,
     fmt_pct,
 )
-from app.figures.timeline import bars_and_rate, boundary_shapes, period_label, x_values, y_values
+from app.figures.timeline import (
+    bars_and_rate,
+    period_label,
+    user_lines,
+    x_values,
+    y_values,
+)
 from app.model.schema import GENERATION_LABELS
 
 
@@ -31,31 +37,12 @@ def acceptance_figure(rolled: pd.DataFrame, boundaries: list) -> dict:
 def users_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> dict:
     """Active and engaged users; over weeks or months these are daily averages, never sums."""
     title = "Active and engaged users" + ("" if granularity == "day" else " (average per day)")
-    if rolled.empty:
-        return empty_figure(title, "No data in this date range")
-    x = x_values(rolled["period"])
-    shapes, notes = boundary_shapes(boundaries)
-    traces = []
-    for i, (column, name, dash) in enumerate(
-        (("active_users", "Active users", "solid"), ("engaged_users", "Engaged users", "dot"))
-    ):
-        if rolled[column].notna().any():
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": name,
-                    "x": x,
-                    "y": y_values(rolled[column]),
-                    "line": {"color": colour(i * 2), "width": 2.5, "dash": dash},
-                    "marker": {"size": 5, "symbol": "circle" if i == 0 else "square"},
-                    "hovertemplate": "%{y:,.1f} " + name.lower() + "<extra></extra>",
-                }
-            )
-    return {
-        "data": traces,
-        "layout": base_layout(title, shapes=shapes, annotations=notes),
-    }
+    return user_lines(
+        rolled,
+        boundaries,
+        title,
+        [("active_users", "Active users", "solid"), ("engaged_users", "Engaged users", "dot")],
+    )
 
 
 def breakdown_figure(top: pd.DataFrame, dimension: str, label: str) -> dict:
