@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.app_server import run_gunicorn
+from tests.support.browser import wait_for_text
 from tests.support.github_fixtures import make_seat, org_day_record
 from tests.support.github_keys import key_pair
 from tests.support.github_server import FakeGitHub
@@ -63,19 +64,6 @@ def live_app(github):
     }
     with run_gunicorn(env) as running:
         yield running
-
-
-def wait_for_text(page, element_id: str, expected: str, contains: bool = False) -> None:
-    page.wait_for_function(
-        """([id, want, contains]) => {
-            const e = document.getElementById(id);
-            if (!e) return false;
-            const text = e.innerText.trim();
-            return contains ? text.includes(want) : text === want;
-        }""",
-        arg=[element_id, expected, contains],
-        timeout=30_000,
-    )
 
 
 def text(page, element_id: str) -> str:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.support.app_server import run_gunicorn
+from tests.support.browser import wait_for_text
 
 pytestmark = pytest.mark.browser
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seats"
@@ -25,19 +26,6 @@ FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seats"
 def seats_app():
     with run_gunicorn({"SAMPLE_DATA_DIR": str(FIXTURE_DIR), "DATA_SOURCE": "example"}) as running:
         yield running
-
-
-def wait_for_text(page, element_id: str, expected: str, contains: bool = False) -> None:
-    page.wait_for_function(
-        """([id, want, contains]) => {
-            const e = document.getElementById(id);
-            if (!e) return false;
-            const text = e.innerText.trim();
-            return contains ? text.includes(want) : text === want;
-        }""",
-        arg=[element_id, expected, contains],
-        timeout=20_000,
-    )
 
 
 def kpi(page, key: str) -> str:

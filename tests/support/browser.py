@@ -47,3 +47,19 @@ def launch_browser() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def wait_for_text(
+    page, element_id: str, expected: str, contains: bool = False, timeout: int = 30_000
+) -> None:
+    """Wait until the element's visible text equals (or contains) ``expected``."""
+    page.wait_for_function(
+        """([id, want, contains]) => {
+            const e = document.getElementById(id);
+            if (!e) return false;
+            const text = e.innerText.trim();
+            return contains ? text.includes(want) : text === want;
+        }""",
+        arg=[element_id, expected, contains],
+        timeout=timeout,
+    )
