@@ -213,3 +213,38 @@ def periods_csv(totals, chosen, granularity: str, prefix: str) -> dict:
     rolled = rolled.assign(period=rolled["period"].dt.strftime("%Y-%m-%d"))
     name = f"copilot-{prefix}-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}-{granularity}.csv"
     return dcc.send_data_frame(rolled.to_csv, name, index=False, float_format="%.6g")
+
+
+def generation_notices(totals, boundaries: list) -> list:
+    """Notes for a date range that spans API generations: one per boundary (with the measures
+    that changed definition) and one for days an older generation fills in the newer one's gaps."""
+    from app.analytics import usage as ua
+    from app.model import DEFINITION_CHANGES
+    from app.model.schema import GENERATION_LABELS
+
+    items = []
+    for day, old, new in boundaries:
+        changes = DEFINITION_CHANGES.get((old, new), [])
+        items.append(
+            notice(
+                [
+                    html.Strong(
+                        f"From {day:%d %b %Y} this range uses {GENERATION_LABELS.get(new, new)} "
+                        f"instead of {GENERATION_LABELS.get(old, old)}. "
+                    ),
+                    html.Span("Measures that changed definition: " if changes else ""),
+                    html.Ul([html.Li(c) for c in changes], className="mb-0") if changes else None,
+                ],
+                "info",
+            )
+        )
+    filled = ua.gap_filled_days(totals)
+    if filled:
+        items.append(
+            html.P(
+                f"{filled} day(s) in this range come from an older API generation because the "
+                "newer one has no record for them.",
+                className="small text-muted mb-2",
+            )
+        )
+    return items

@@ -18,14 +18,13 @@ from app.components import (
     data_table,
     date_range_control,
     download_control,
+    generation_notices,
     kpi_card,
     notice,
     periods_csv,
 )
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
-from app.model import DEFINITION_CHANGES
-from app.model.schema import GENERATION_LABELS
 from app.query import parse_choice, parse_date
 from app.sources.history import get_history_source
 
@@ -209,29 +208,7 @@ def update_history(start, end, granularity):
         if len(seats)
         else "No seat snapshots in this range."
     )
-    for day, old, new in boundaries:
-        changes = DEFINITION_CHANGES.get((old, new), [])
-        notices.append(
-            notice(
-                [
-                    html.Strong(
-                        f"From {day:%d %b %Y}: {GENERATION_LABELS.get(new, new)} replace "
-                        f"{GENERATION_LABELS.get(old, old)}. "
-                    ),
-                    html.Ul([html.Li(c) for c in changes], className="mb-0") if changes else None,
-                ],
-                "info",
-            )
-        )
-    filled = ua.gap_filled_days(selected)
-    if filled:
-        notices.append(
-            html.P(
-                f"{filled} day(s) in this range come from an older API generation because the "
-                "newer one has no record for them.",
-                className="small text-muted mb-2",
-            )
-        )
+    notices.extend(generation_notices(selected, boundaries))
     if history.location:
         updated = (
             f", snapshot rebuilt {history.updated_at:%Y-%m-%d %H:%M} UTC"

@@ -18,6 +18,7 @@ from app.components import (
     data_table,
     date_range_control,
     download_control,
+    generation_notices,
     kpi_card,
     notice,
     periods_csv,
@@ -25,7 +26,6 @@ from app.components import (
 from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
 from app.layout import SOURCE_STORE
-from app.model import DEFINITION_CHANGES
 from app.model.schema import GENERATION_LABELS
 from app.query import parse_choice, parse_date, parse_int, parse_text
 from app.services import get_services
@@ -226,35 +226,11 @@ def _kpi_outputs(k: ua.Kpis) -> list:
     return out
 
 
-def _notices(view, prepared, in_range_totals, start, end) -> list:
+def _notices(view, prepared, in_range_totals, boundaries) -> list:
     items = []
     if view.error:
         items.append(notice(view.error, "warning"))
-    boundaries = ua.generation_boundaries(in_range_totals)
-    for day, old, new in boundaries:
-        changes = DEFINITION_CHANGES.get((old, new), [])
-        items.append(
-            notice(
-                [
-                    html.Strong(
-                        f"From {day:%d %b %Y} this range uses {GENERATION_LABELS.get(new, new)} "
-                        f"instead of {GENERATION_LABELS.get(old, old)}. "
-                    ),
-                    html.Span("Measures that changed definition: " if changes else ""),
-                    html.Ul([html.Li(c) for c in changes], className="mb-0") if changes else None,
-                ],
-                "info",
-            )
-        )
-    filled = ua.gap_filled_days(in_range_totals)
-    if filled:
-        items.append(
-            html.P(
-                f"{filled} day(s) in this range come from an older API generation because the "
-                "newer one has no record for them.",
-                className="small text-muted mb-2",
-            )
-        )
+    items.extend(generation_notices(in_range_totals, boundaries))
     if len(in_range_totals) and len(boundaries) == 0:
         gen = str(in_range_totals["generation"].iloc[-1])
         items.append(
@@ -365,7 +341,7 @@ def update_usage(start, end, granularity, top, source):
             uf.describe_breakdown(ranked, dim, label),
             data_table(header_b, rows_b, f"Acceptances by {label}"),
         ]
-    outputs.append(_notices(view, prepared, selected, first, last))
+    outputs.append(_notices(view, prepared, selected, boundaries))
     return tuple(outputs)
 
 
