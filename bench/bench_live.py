@@ -14,29 +14,23 @@ from app.cache import RefreshingCache, decode_entry, encode_entry
 from app.settings import PROJECT_ROOT
 from app.sources.live import PAYLOAD_VERSION, loaded_from_payload, slim_seat
 from bench.timing import percentiles, time_calls
+from tests.support.github_fixtures import make_seat
 
 SEATS = 100_000
 
 
 def github_seat(i: int) -> dict:
-    login = f"user{i:06d}"
+    """The fake server's seat with the full assignee and team objects GitHub sends, so the
+    slimming and cache sizes are measured on realistic bytes."""
+    seat = make_seat(i)
+    login = seat["assignee"]["login"]
     user = f"https://api.github.com/users/{login}"
-    return {
-        "created_at": "2025-01-06T09:00:00Z",
-        "updated_at": "2025-01-06T09:00:00Z",
-        "pending_cancellation_date": None,
-        "last_activity_at": None if i % 7 == 0 else "2026-11-20T10:11:12Z",
-        "last_activity_editor": None if i % 7 == 0 else "vscode/1.95.0/copilot/1.250.0",
-        "last_authenticated_at": "2026-11-20T10:00:00Z",
-        "plan_type": "business",
-        "assignee": {
-            "login": login,
-            "id": 100000 + i,
+    seat["assignee"].update(
+        {
             "node_id": "MDQ6VXNlcjE=",
             "avatar_url": f"https://avatars.githubusercontent.com/u/{100000 + i}?v=4",
             "gravatar_id": "",
             "url": user,
-            "html_url": f"https://github.com/{login}",
             "followers_url": f"{user}/followers",
             "following_url": f"{user}/following{{/other_user}}",
             "gists_url": f"{user}/gists{{/gist_id}}",
@@ -46,24 +40,24 @@ def github_seat(i: int) -> dict:
             "repos_url": f"{user}/repos",
             "events_url": f"{user}/events{{/privacy}}",
             "received_events_url": f"{user}/received_events",
-            "type": "User",
             "site_admin": False,
-        },
-        "assigning_team": {
-            "id": i % 40,
-            "node_id": "MDQ6VGVhbTE=",
-            "url": f"https://api.github.com/teams/{i % 40}",
-            "html_url": f"https://github.com/orgs/acme/teams/team-{i % 40}",
-            "name": f"Team {i % 40}",
-            "slug": f"team-{i % 40}",
-            "description": "A team.",
-            "privacy": "closed",
-            "permission": "pull",
-            "members_url": f"https://api.github.com/teams/{i % 40}/members{{/member}}",
-            "repositories_url": f"https://api.github.com/teams/{i % 40}/repos",
-            "parent": None,
-        },
+        }
+    )
+    seat["assigning_team"] = {
+        "id": i % 40,
+        "node_id": "MDQ6VGVhbTE=",
+        "url": f"https://api.github.com/teams/{i % 40}",
+        "html_url": f"https://github.com/orgs/acme/teams/team-{i % 40}",
+        "name": f"Team {i % 40}",
+        "slug": f"team-{i % 40}",
+        "description": "A team.",
+        "privacy": "closed",
+        "permission": "pull",
+        "members_url": f"https://api.github.com/teams/{i % 40}/members{{/member}}",
+        "repositories_url": f"https://api.github.com/teams/{i % 40}/repos",
+        "parent": None,
     }
+    return seat
 
 
 def report_documents() -> list[list]:
