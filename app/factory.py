@@ -17,8 +17,6 @@ from app.security import install_security
 from app.services import EXTENSION_KEY, Services
 from app.settings import PROJECT_ROOT, Settings
 from app.source_switch import register_callbacks as register_source_switch
-from app.sources.history import EXTENSION_KEY as HISTORY_KEY
-from app.sources.history import HistorySource
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +59,7 @@ def validation_layout() -> dash.html.Div:
     return dash.html.Div([shell(), *pages])
 
 
-def create_app(settings: Settings | None = None) -> dash.Dash:
+def create_app(settings: Settings | None = None, *, isolated_builds: bool = False) -> dash.Dash:
     """Build the dashboard: logging and alerts first, then the server, its guards and routes,
     then Dash with the pages. Nothing here opens a socket (safe under gunicorn --preload)."""
     settings = settings or Settings.from_env()
@@ -69,8 +67,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     init_sentry(settings)
     _check_vendor_assets()
     server = flask.Flask("app")
-    server.extensions[EXTENSION_KEY] = Services(settings)
-    server.extensions[HISTORY_KEY] = HistorySource(settings)
+    server.extensions[EXTENSION_KEY] = Services(settings, isolated_builds=isolated_builds)
     install_error_handlers(server)
     add_health_routes(server)
     register_seat_export(server)

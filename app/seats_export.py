@@ -79,21 +79,21 @@ def _iso(series: pd.Series) -> list[str]:
 
 
 def csv_chunks(
-    frame: pd.DataFrame, positions: np.ndarray, as_of: pd.Timestamp, days: int
+    seats: sa.Seats, positions: np.ndarray, as_of: pd.Timestamp, days: int
 ) -> Iterator[str]:
-    """The CSV text of the rows of ``frame`` at ``positions`` (in that order): header, then
-    chunks of rows."""
+    """The CSV text of the seats at ``positions`` (in that order): header, then chunks of rows."""
+    table = sa.seat_table(seats)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     yield buffer.getvalue()
     for start in range(0, len(positions), CHUNK_ROWS):
         chunk = positions[start : start + CHUNK_ROWS]
-        part = frame.iloc[chunk]
+        part = table.frame.iloc[chunk]
         buffer.seek(0)
         buffer.truncate()
-        since = sa.days_since_activity(frame, as_of, chunk)
-        active = sa.status_mask(frame, as_of, days, "active", chunk)
+        since = sa.days_since_activity(table, as_of, chunk)
+        active = sa.status_mask(table, as_of, days, "active", chunk)
         logins = part["login"].tolist()
         columns = (
             logins,
@@ -137,7 +137,7 @@ def register_routes(server: flask.Flask) -> None:
         flt = sa.parse_filter(args)
         source = args.get("source")
         try:
-            view = server.extensions[EXTENSION_KEY].seats(source if source else None)
+            view = server.extensions[EXTENSION_KEY].snapshot(source if source else None)
             frame = view.seats
             chosen = sa.select(frame, view.as_of, flt.days, flt.status, flt.plan, flt.query)
             ordered = sa.order_positions(frame, chosen, flt.sort, flt.direction)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,11 @@ def s3_binding_from_vcap(vcap: Mapping) -> S3Binding | None:
     return None
 
 
+def default_facts_dir() -> Path:
+    """``$TMPDIR/copilot-dashboard-facts``: writable on Cloud Foundry and in the container."""
+    return Path(tempfile.gettempdir()) / "copilot-dashboard-facts"
+
+
 @dataclass(frozen=True)
 class Settings:
     """All configuration. Build it with :meth:`from_env`; tests build it directly."""
@@ -133,6 +139,8 @@ class Settings:
     data_source: str = "example"  # default source: "example" or "live"
     sample_data_dir: Path = PROJECT_ROOT / "sample_data"
     history_store: str = "file://./var/history"  # file://PATH or s3://bucket/prefix
+    # Where the data engine writes each source's facts as Parquet (local, disposable)
+    facts_dir: Path = field(default_factory=lambda: default_facts_dir())
     # Serving
     port: int = 8050
     debug: bool = False
@@ -195,6 +203,7 @@ class Settings:
             data_source=data_source if data_source in {"example", "live"} else "example",
             sample_data_dir=Path(env.get("SAMPLE_DATA_DIR") or PROJECT_ROOT / "sample_data"),
             history_store=history_store,
+            facts_dir=Path(env.get("FACTS_DIR") or default_facts_dir()),
             port=_int(env.get("PORT"), 8050),
             debug=_bool(env.get("DASH_DEBUG")),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),

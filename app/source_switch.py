@@ -19,7 +19,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, ctx, dcc, html, no_update
 
-from app.services import SOURCE_LABELS, SourceStatus, get_services, short_time
+from app.engine.snapshot import Snapshot
+from app.services import SOURCE_LABELS, get_services, short_time
 
 SOURCE_STORE = "source-store"
 SWITCH_ID = "source-switch"
@@ -93,7 +94,7 @@ def status_interval() -> dcc.Interval:
     return dcc.Interval(id=INTERVAL_ID, interval=STATUS_REFRESH_MS)
 
 
-def badge_state(status: SourceStatus) -> tuple[str, str, str, str]:
+def badge_state(status: Snapshot) -> tuple[str, str, str, str]:
     """(text, colour, text colour, title) of the badge for a source's status."""
     if status.source != "live":
         return status.label, "light", "dark", f"{status.label}: files in SAMPLE_DATA_DIR"
@@ -134,7 +135,7 @@ def sync_source(chosen, stored):
 
 def update_badge(source, _n_intervals):
     """Name the active source; for live data, when it was fetched or since when it is stale."""
-    status = get_services().status(source if isinstance(source, str) else None)
+    status = get_services().snapshot(source if isinstance(source, str) else None)
     return badge_state(status)
 
 

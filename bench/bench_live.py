@@ -10,7 +10,7 @@ import json
 import time
 from pathlib import Path
 
-from app.cache import RefreshingCache, decode_entry, encode_entry
+from app.sources.live_cache import RefreshingCache, decode_entry, encode_entry
 from app.settings import PROJECT_ROOT
 from app.sources.live import PAYLOAD_VERSION, loaded_from_payload, slim_seat
 from bench.timing import percentiles, time_calls

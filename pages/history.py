@@ -26,7 +26,7 @@ from app.components import (
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
 from app.query import parse_choice, parse_date
-from app.sources.history import get_history_source
+from app.services import get_services
 
 dash.register_page(__name__, path="/history", name="History", title="Copilot history", order=2)
 
@@ -42,9 +42,9 @@ KPIS = (
 
 
 def _load():
-    view = get_history_source().load()
+    view = get_services().snapshot("history")
     history = view.history
-    totals = history.usage.totals if history is not None else None
+    totals = view.usage.totals if history is not None else None
     return view, history, totals
 
 
@@ -129,18 +129,18 @@ def update_history(start, end, granularity):
     notices = []
     if view.error:
         notices.append(notice(view.error, "danger"))
-    if history is not None and history.problems:
+    if history is not None and view.problems:
         notices.append(
             notice(
                 [
                     html.Strong(
-                        f"{len(history.problems)} stored object(s) could not be read; "
+                        f"{len(view.problems)} stored object(s) could not be read; "
                         "everything else is shown. "
                     ),
                     html.Details(
                         [
                             html.Summary("Details"),
-                            html.Ul([html.Li(str(p)) for p in history.problems[:50]]),
+                            html.Ul([html.Li(str(p)) for p in view.problems[:50]]),
                         ]
                     ),
                 ],

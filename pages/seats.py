@@ -227,8 +227,8 @@ def layout(days=None, status=None, plan=None, q=None, sort=None, page=None, **qu
     flt = sa.parse_filter({"days": days, "status": status, "plan": plan, "q": q, "sort": sort,
                            "page": page, "dir": query.get("dir"), "size": query.get("size")})  # fmt: skip
     try:
-        view = get_services().seats()
-        plans = sorted(view.seats["plan_type"].unique().tolist())
+        view = get_services().snapshot()
+        plans = sorted(view.seats.frame["plan_type"].unique().tolist())
     except RuntimeError:  # no request context: Dash building its validation layout
         plans = []
     return html.Div(
@@ -289,7 +289,7 @@ def layout(days=None, status=None, plan=None, q=None, sort=None, page=None, **qu
 
 
 def _view(source):
-    return get_services().seats(source if isinstance(source, str) else None)
+    return get_services().snapshot(source if isinstance(source, str) else None)
 
 
 def _scope(view, days, plan):
@@ -356,7 +356,7 @@ def _notices(view) -> list:
     items = []
     if view.error:
         items.append(notice(view.error, "warning"))
-    if view.seats.empty:
+    if len(view.seats) == 0:
         items.append(
             notice(
                 "No seat data was found. Put a seat list export (copilot-seats.json) in "
@@ -525,7 +525,7 @@ def update_table(days, plan, status, q, sort, direction, size, page, source):
     pages = sa.page_count(len(ordered), flt.size)
     current = min(flt.page, pages)
     shown = ordered[(current - 1) * flt.size : current * flt.size]
-    rows, total = frame.iloc[shown], len(ordered)
+    rows, total = frame.frame.iloc[shown], len(ordered)
     since = sa.days_since_activity(frame, view.as_of, shown)
     body = [_row(seat, d) for seat, d in zip(rows.itertuples(index=False), since, strict=True)]
     if total:

@@ -23,6 +23,7 @@ from app.components import (
     notice,
     periods_csv,
 )
+from app.engine.usage import empty_split
 from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
 from app.layout import SOURCE_STORE
@@ -118,11 +119,11 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
         top = DEFAULT_TOP
     language = parse_text(language)
     try:
-        view = get_services().usage()
-        totals = view.prepared.usage.totals
+        view = get_services().snapshot()
+        totals = view.usage.totals
         bounds = ua.data_bounds(totals)
         chosen = ua.clamp_range(totals, parse_date(start), parse_date(end))
-        languages = view.prepared.languages
+        languages = view.usage.languages
         built_for = view.source
     except RuntimeError:  # no request context: Dash building its validation layout
         bounds, chosen, languages, built_for = None, None, (), None
@@ -197,12 +198,12 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
 
 
 def _view(source):
-    view = get_services().usage(source)
-    return view, view.prepared
+    view = get_services().snapshot(source)
+    return view, view.usage
 
 
-def _range(prepared, start, end):
-    totals = prepared.usage.totals
+def _range(facts, start, end):
+    totals = facts.totals
     chosen = ua.clamp_range(totals, parse_date(start), parse_date(end))
     return chosen
 
@@ -226,7 +227,7 @@ def _kpi_outputs(k: ua.Kpis) -> list:
     return out
 
 
-def _notices(view, prepared, in_range_totals, boundaries) -> list:
+def _notices(view, facts, in_range_totals, boundaries) -> list:
     items = []
     if view.error:
         items.append(notice(view.error, "warning"))
@@ -236,18 +237,18 @@ def _notices(view, prepared, in_range_totals, boundaries) -> list:
         items.append(
             html.P(f"Source: {GENERATION_LABELS.get(gen, gen)}.", className="small text-muted mb-2")
         )
-    if prepared.usage.problems:
+    if facts.problems:
         items.append(
             notice(
                 [
                     html.Strong(
-                        f"{len(prepared.usage.problems)} problem(s) while loading the data; "
+                        f"{len(facts.problems)} problem(s) while loading the data; "
                         "everything else was loaded. "
                     ),
                     html.Details(
                         [
                             html.Summary("Details"),
-                            html.Ul([html.Li(str(p)) for p in prepared.usage.problems[:50]]),
+                            html.Ul([html.Li(str(p)) for p in facts.problems[:50]]),
                         ]
                     ),
                 ],
@@ -296,9 +297,9 @@ def update_usage(start, end, granularity, top, source):
     """Everything on the page that depends on the range, granularity and top-N."""
     granularity = parse_choice(granularity, GRANULARITIES, "day")
     top = parse_int(top, DEFAULT_TOP, 1, 50)
-    view, prepared = _view(source if isinstance(source, str) else None)
-    totals = prepared.usage.totals
-    chosen = _range(prepared, start, end)
+    view, facts = _view(source if isinstance(source, str) else None)
+    totals = facts.totals
+    chosen = _range(facts, start, end)
     if chosen is None:
         empty = ua.kpis(totals)
         figs = []
@@ -334,14 +335,14 @@ def update_usage(start, end, granularity, top, source):
         data_table(header, rows, "Users per period"),
     ]
     for dim, label in DIMENSIONS:
-        ranked = ua.top_n_in_range(prepared.range_sums[dim], first, last, top)
+        ranked = ua.top_n_in_range(facts.range_sums[dim], first, last, top)
         header_b, rows_b = uf.breakdown_table(ranked, dim, label)
         outputs += [
             uf.breakdown_figure(ranked, dim, label),
             uf.describe_breakdown(ranked, dim, label),
             data_table(header_b, rows_b, f"Acceptances by {label}"),
         ]
-    outputs.append(_notices(view, prepared, selected, boundaries))
+    outputs.append(_notices(view, facts, selected, boundaries))
     return tuple(outputs)
 
 
@@ -363,16 +364,16 @@ def update_drilldown(start, end, granularity, language, split, source):
     the split falls back to feature and the summary says so."""
     granularity = parse_choice(granularity, GRANULARITIES, "day")
     split = parse_choice(split, SPLITS, "editor")
-    view, prepared = _view(source if isinstance(source, str) else None)
+    view, facts = _view(source if isinstance(source, str) else None)
     language = parse_text(language)
-    if language not in prepared.languages:
+    if language not in facts.languages:
         language = None
-    chosen = _range(prepared, start, end)
+    chosen = _range(facts, start, end)
     if chosen is None or language is None:
         return (
             uf.drilldown_figure(
                 ua.series_by(
-                    ua.language_split(prepared.usage.breakdown.iloc[0:0], split),
+                    empty_split(split),
                     split,
                     granularity,
                     "acceptances",
@@ -384,13 +385,13 @@ def update_drilldown(start, end, granularity, language, split, source):
             None,
         )
     note = ""
-    rows = _language_rows(prepared, split, chosen, language)
+    rows = _language_rows(facts, split, chosen, language)
     if rows.empty and split == "editor":
         split, note = (
             "feature",
             " Language × editor is not published for this range, so it is split by feature.",
         )
-        rows = _language_rows(prepared, split, chosen, language)
+        rows = _language_rows(facts, split, chosen, language)
     wide = ua.series_by(rows, split, granularity, "acceptances")
     header, table_rows = uf.wide_table(wide, granularity)
     count = len(wide.columns) - 1 if not wide.empty else 0
@@ -404,9 +405,8 @@ def update_drilldown(start, end, granularity, language, split, source):
     )
 
 
-def _language_rows(prepared, split, chosen, language):
-    rows = ua.in_range(prepared.language_splits[split], *chosen)
-    return rows.loc[rows["language"] == language]
+def _language_rows(facts, split, chosen, language):
+    return facts.language_rows(split, language, *chosen)
 
 
 @callback(
@@ -424,8 +424,8 @@ def follow_source(source, start, end, built_for):
     """Fit the date picker to the chosen source. The layout is built on the server for the
     default source (the browser's choice lives in session storage): when the chosen source
     differs, show its default range; otherwise keep the range from the URL if it fits."""
-    view, prepared = _view(source if isinstance(source, str) else None)
-    totals = prepared.usage.totals
+    view, facts = _view(source if isinstance(source, str) else None)
+    totals = facts.totals
     bounds = ua.data_bounds(totals)
     if bounds is None:
         raise PreventUpdate
@@ -452,11 +452,11 @@ def download_csv(n_clicks, start, end, granularity, source):
     if not n_clicks:
         raise PreventUpdate
     granularity = parse_choice(granularity, GRANULARITIES, "day")
-    view, prepared = _view(source if isinstance(source, str) else None)
-    chosen = _range(prepared, start, end)
+    view, facts = _view(source if isinstance(source, str) else None)
+    chosen = _range(facts, start, end)
     if chosen is None:
         raise PreventUpdate
-    return periods_csv(prepared.usage.totals, chosen, granularity, "usage")
+    return periods_csv(facts.totals, chosen, granularity, "usage")
 
 
 # Keep the query string in step with the filters without reloading the page (assets/url_state.js).

@@ -10,28 +10,29 @@ Definitions used everywhere (and stated on the page):
 * The monthly cost of a seat is the price per seat-month of its plan; plans other than
   ``business`` and ``enterprise`` are costed at the business price.
 
-Per-dataset work (lower-cased logins, sort ranks, day numbers, integer codes) is done once per
-frame and cached by the frame's identity (:func:`seat_index`), so a callback on 100,000 seats only
-masks, counts and sorts integer arrays. Callers that care about speed pass row ``positions`` of
-the full frame (:func:`select`, :func:`page_of`) instead of building filtered frames.
+Per-dataset work (lower-cased logins, sort ranks, day numbers, integer codes, every ordering) is
+done once, when a :class:`SeatTable` is built with its snapshot, so a callback on 100,000 seats
+only masks, counts and sorts integer arrays. Every function takes a :class:`SeatTable` (or a
+plain frame, for which a table is built on the spot: fine for small frames and tests). Callers
+that care about speed pass row ``positions`` (:func:`select`, :func:`page_of`) instead of
+building filtered frames. "Active within N days" is :mod:`app.model.activity`'s rule.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
+from app.model.activity import NAT, active_mask, day_number, day_numbers
 from app.model.seats import seat_dates_ns
 from app.query import parse_choice, parse_int, parse_text
 
-DAY_NS = 86_400_000_000_000
-NAT = np.iinfo("int64").min
 STATUSES: tuple[str, ...] = ("all", "active", "inactive", "never", "pending")
 STATUS_LABELS: dict[str, str] = {
     "all": "All seats",
@@ -94,15 +95,13 @@ def end_of_day(moment: pd.Timestamp) -> pd.Timestamp:
     return moment.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
 
 
-def example_as_of(frame: pd.DataFrame) -> pd.Timestamp:
+def example_as_of(seats: Seats) -> pd.Timestamp:
     """The data's own "now": the latest activity, authentication or creation, at end of day.
 
     Example files are snapshots of the past; measuring their ages from today would make every
-    seat look idle. With no date at all, today (UTC) is used (and not remembered).
+    seat look idle. With no date at all, today (UTC) is used.
     """
-    index = seat_index(frame)
-    if index.as_of:
-        return index.as_of[0]
+    frame = seats.frame if isinstance(seats, SeatTable) else seats
     latest = pd.NaT
     for column in ("last_activity_at", "last_authenticated_at", "created_at"):
         if column in frame and len(frame):
@@ -111,17 +110,10 @@ def example_as_of(frame: pd.DataFrame) -> pd.Timestamp:
                 latest = value
     if pd.isna(latest):
         return end_of_day(pd.Timestamp.now(tz="UTC"))
-    index.as_of.append(end_of_day(latest))
-    return index.as_of[0]
+    return end_of_day(latest)
 
 
-def _day_number(moment: pd.Timestamp) -> int:
-    moment = pd.Timestamp(moment)
-    moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
-    return int(moment.normalize().value // DAY_NS)
-
-
-# -- per-frame index (cached) ------------------------------------------------------------------
+# -- per-table index ------------------------------------------------------------------
 
 
 def editor_family(editor: str) -> str:
@@ -175,9 +167,7 @@ class SeatIndex:
     team_codes: np.ndarray
     team_names: list[str]  # "" = assigned directly
     ranks: dict[str, np.ndarray]  # sort key -> rank per row (-1 = blank, sorts last)
-    orders: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # filled on use
-    searches: dict[str, np.ndarray] = field(default_factory=dict)  # newest few searches
-    as_of: list[pd.Timestamp] = field(default_factory=list)  # example_as_of, once computed
+    orders: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # every ordering
 
 
 def _build_index(frame: pd.DataFrame) -> SeatIndex:
@@ -193,7 +183,7 @@ def _build_index(frame: pd.DataFrame) -> SeatIndex:
     _, _, editor_ranks = _codes(editors, blank="unknown")
     return SeatIndex(
         size=len(frame),
-        activity_day=np.where(activity_ns == NAT, NAT, activity_ns // DAY_NS),
+        activity_day=day_numbers(activity_ns),
         activity_ns=activity_ns,
         created_ns=seat_dates_ns(frame["created_at"]),
         pending=frame["pending_cancellation_date"].notna().to_numpy(dtype=bool, copy=True),
@@ -222,33 +212,38 @@ def _starts(keys: list[str]) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(lengths[:-1])))
 
 
-@dataclass
-class _Cache:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    entries: list[tuple[pd.DataFrame, SeatIndex]] = field(default_factory=list)
+@dataclass(frozen=True)
+class SeatTable:
+    """A seat frame (``SEAT_COLUMNS``) with its :class:`SeatIndex`, built once per snapshot."""
+
+    frame: Seats
+    index: SeatIndex
+
+    @classmethod
+    def build(cls, frame: Seats) -> SeatTable:
+        index = _build_index(frame)
+        for sort in SORT_COLUMNS:  # every ordering up front: no first-sort delay for a user
+            for descending in (False, True):
+                index.orders[(sort, "desc" if descending else "asc")] = _ordering(
+                    index, sort, descending
+                )
+        return cls(frame, index)
+
+    def __len__(self) -> int:
+        return self.index.size
 
 
-_CACHE = _Cache()
-_CACHE_SIZE = 4
+#: What the functions below accept: a prebuilt table, or a frame to build one from.
+Seats: TypeAlias = "SeatTable | pd.DataFrame"
 
 
-def seat_index(frame: pd.DataFrame) -> SeatIndex:
-    """The frame's :class:`SeatIndex`, computed once per frame object.
+def seat_table(seats: Seats) -> SeatTable:
+    """``seats`` as a :class:`SeatTable` (built now for a bare frame)."""
+    return seats if isinstance(seats, SeatTable) else SeatTable.build(seats)
 
-    The cache holds the few newest frames (one per data source and load); a frame is matched by
-    identity, so a reloaded source gets a fresh index.
-    """
-    with _CACHE.lock:
-        for source, index in _CACHE.entries:
-            if source is frame:
-                return index
-    index = _build_index(frame)
-    for sort in SORT_COLUMNS:  # every ordering up front: no first-sort delay for a user
-        for descending in (False, True):
-            _full_order(index, sort, descending)
-    with _CACHE.lock:
-        _CACHE.entries = [(frame, index), *_CACHE.entries][:_CACHE_SIZE]
-    return index
+
+def _index(seats: Seats) -> SeatIndex:
+    return seat_table(seats).index
 
 
 def _positions(index: SeatIndex, positions: np.ndarray | None) -> np.ndarray:
@@ -260,22 +255,21 @@ def _positions(index: SeatIndex, positions: np.ndarray | None) -> np.ndarray:
 
 def _since(index: SeatIndex, as_of: pd.Timestamp, positions: np.ndarray | None) -> np.ndarray:
     days = index.activity_day if positions is None else index.activity_day[positions]
-    out = (_day_number(as_of) - days).astype("float64")
+    out = (day_number(as_of) - days).astype("float64")
     out[days == NAT] = np.nan
     return np.clip(out, 0, None)
 
 
 def days_since_activity(
-    frame: pd.DataFrame, as_of: pd.Timestamp, positions: np.ndarray | None = None
+    frame: Seats, as_of: pd.Timestamp, positions: np.ndarray | None = None
 ) -> np.ndarray:
     """Whole days since each seat's last activity (float, NaN = never; future dates count 0),
     for every row or for the rows at ``positions``."""
-    return _since(seat_index(frame), as_of, positions)
+    return _since(_index(frame), as_of, positions)
 
 
 def _active(index: SeatIndex, as_of: pd.Timestamp, days: int) -> np.ndarray:
-    activity = index.activity_day
-    return (activity != NAT) & (activity >= _day_number(as_of) - int(days))
+    return active_mask(index.activity_day, day_number(as_of), days)
 
 
 def _status(index: SeatIndex, as_of: pd.Timestamp, days: int, status: str) -> np.ndarray:
@@ -291,7 +285,7 @@ def _status(index: SeatIndex, as_of: pd.Timestamp, days: int, status: str) -> np
 
 
 def status_mask(
-    frame: pd.DataFrame,
+    frame: Seats,
     as_of: pd.Timestamp,
     days: int,
     status: str,
@@ -299,7 +293,7 @@ def status_mask(
 ) -> np.ndarray:
     """Which rows of ``frame`` (or of ``positions``) have a status (``all active inactive never
     pending``)."""
-    mask = _status(seat_index(frame), as_of, days, status)
+    mask = _status(_index(frame), as_of, days, status)
     return mask if positions is None else mask[positions]
 
 
@@ -334,7 +328,7 @@ def _tally(codes: np.ndarray, names: list[str]) -> dict[str, int]:
 
 
 def seat_kpis(
-    frame: pd.DataFrame,
+    frame: Seats,
     as_of: pd.Timestamp,
     days: int = DEFAULT_DAYS,
     price_business: float = 19.0,
@@ -345,7 +339,7 @@ def seat_kpis(
 
     ``positions`` restricts the figures to those rows of ``frame`` (e.g. one plan).
     """
-    index = seat_index(frame)
+    index = _index(frame)
     rows = _positions(index, positions)
     active = _active(index, as_of, days)[rows]
     plans = index.plan_codes[rows]
@@ -372,30 +366,30 @@ def seat_kpis(
 
 
 def activity_buckets(
-    frame: pd.DataFrame, as_of: pd.Timestamp, positions: np.ndarray | None = None
+    frame: Seats, as_of: pd.Timestamp, positions: np.ndarray | None = None
 ) -> pd.DataFrame:
     """Seats per band of days since last activity, plus "never used": columns bucket, seats."""
-    days = _since(seat_index(frame), as_of, positions)
+    days = _since(_index(frame), as_of, positions)
     known = days[~np.isnan(days)]
     rows = [(label, int(((known >= lo) & (known <= hi)).sum())) for label, lo, hi in BUCKETS]
     rows.append((NEVER_BUCKET, int(np.isnan(days).sum())))
     return pd.DataFrame(rows, columns=["bucket", "seats"])
 
 
-def by_editor_family(frame: pd.DataFrame, positions: np.ndarray | None = None) -> pd.DataFrame:
+def by_editor_family(frame: Seats, positions: np.ndarray | None = None) -> pd.DataFrame:
     """Seats by the editor family of their last activity (never used -> Unknown): family, seats."""
-    index = seat_index(frame)
+    index = _index(frame)
     counts = _tally(index.family_codes[_positions(index, positions)], index.family_names)
     return pd.DataFrame(list(counts.items()), columns=["family", "seats"])
 
 
-def assigned_over_time(frame: pd.DataFrame, positions: np.ndarray | None = None) -> pd.DataFrame:
+def assigned_over_time(frame: Seats, positions: np.ndarray | None = None) -> pd.DataFrame:
     """Current seats by the month they were created: month, added, cumulative.
 
     Seats already cancelled are not in GitHub's list, so this counts today's seats only. Seats
     without a creation date are left out (the page says how many).
     """
-    index = seat_index(frame)
+    index = _index(frame)
     created = index.created_ns[_positions(index, positions)]
     created = created[created != NAT]
     if len(created) == 0:
@@ -418,13 +412,13 @@ def assigned_over_time(frame: pd.DataFrame, positions: np.ndarray | None = None)
     )
 
 
-def without_creation_date(frame: pd.DataFrame, positions: np.ndarray | None = None) -> int:
-    index = seat_index(frame)
+def without_creation_date(frame: Seats, positions: np.ndarray | None = None) -> int:
+    index = _index(frame)
     return int((index.created_ns[_positions(index, positions)] == NAT).sum())
 
 
 def by_team(
-    frame: pd.DataFrame,
+    frame: Seats,
     as_of: pd.Timestamp,
     days: int,
     top: int = 10,
@@ -434,7 +428,7 @@ def by_team(
 
     Seats assigned to a person directly (no team) are "Direct assignment".
     """
-    index = seat_index(frame)
+    index = _index(frame)
     rows = _positions(index, positions)
     codes = index.team_codes[rows]
     active = _active(index, as_of, days)[rows]
@@ -493,7 +487,7 @@ def parse_filter(query: Mapping[str, object]) -> SeatFilter:
 
 
 def select(
-    frame: pd.DataFrame,
+    frame: Seats,
     as_of: pd.Timestamp,
     days: int = DEFAULT_DAYS,
     status: str = "all",
@@ -502,7 +496,7 @@ def select(
 ) -> np.ndarray:
     """Positions (``iloc``) of the seats matching a status, a plan (``"all"`` for any) and a
     case-insensitive, literal login substring, in frame order."""
-    index = seat_index(frame)
+    index = _index(frame)
     mask = _status(index, as_of, days, status if status in STATUSES else "all")
     if plan and plan != "all":
         code = index.plan_names.index(plan) if plan in index.plan_names else -1
@@ -513,34 +507,22 @@ def select(
     return np.flatnonzero(mask)
 
 
-_SEARCHES_KEPT = 16
-
-
 def _search(index: SeatIndex, needle: str) -> np.ndarray:
     """Rows whose lower-cased login contains ``needle`` (a literal, never a pattern).
 
     One scan of all logins joined by newlines (a needle never holds a newline, so it cannot
-    match across two logins); the newest results are kept because paging and sorting repeat
-    the same search.
+    match across two logins).
     """
-    hit = index.searches.get(needle)
-    if hit is not None:
-        return hit
     found = np.zeros(index.size, dtype=bool)
     if "\n" not in needle and index.size:
         starts = [m.start() for m in re.finditer(re.escape(needle), index.logins_joined)]
         if starts:
             found[np.searchsorted(index.login_starts, starts, side="right") - 1] = True
-    found.setflags(write=False)
-    with _CACHE.lock:
-        while len(index.searches) >= _SEARCHES_KEPT:
-            index.searches.pop(next(iter(index.searches)))
-        index.searches[needle] = found
     return found
 
 
 def filter_seats(
-    frame: pd.DataFrame,
+    frame: Seats,
     as_of: pd.Timestamp,
     days: int = DEFAULT_DAYS,
     status: str = "all",
@@ -548,16 +530,17 @@ def filter_seats(
     query: str | None = "",
 ) -> pd.DataFrame:
     """The rows of :func:`select` as a frame (the frame itself when every seat matches)."""
-    positions = select(frame, as_of, days, status, plan, query)
-    return frame if len(positions) == len(frame) else frame.iloc[positions]
+    table = seat_table(frame)
+    positions = select(table, as_of, days, status, plan, query)
+    return table.frame if len(positions) == len(table) else table.frame.iloc[positions]
 
 
 def _full_order(index: SeatIndex, sort: str, descending: bool) -> np.ndarray:
-    """Every row in display order for one sort (computed once per frame, sort and direction)."""
-    key = (sort, "desc" if descending else "asc")
-    hit = index.orders.get(key)
-    if hit is not None:
-        return hit
+    """Every row in display order for one sort (built with the table)."""
+    return index.orders[(sort, "desc" if descending else "asc")]
+
+
+def _ordering(index: SeatIndex, sort: str, descending: bool) -> np.ndarray:
     tie = np.where(index.ranks["login"] < 0, np.iinfo("int64").max, index.ranks["login"])
     if sort in ("last_activity", "created"):
         raw = index.activity_ns if sort == "last_activity" else index.created_ns
@@ -571,12 +554,11 @@ def _full_order(index: SeatIndex, sort: str, descending: bool) -> np.ndarray:
         rank = index.ranks[sort]
         order = np.lexsort((tie, -rank if descending else rank, rank < 0))
     order.setflags(write=False)
-    index.orders[key] = order
     return order
 
 
 def order_positions(
-    frame: pd.DataFrame, positions: np.ndarray | None, sort: str, direction: str
+    frame: Seats, positions: np.ndarray | None, sort: str, direction: str
 ) -> np.ndarray:
     """``positions`` (default: every row) in display order.
 
@@ -585,7 +567,7 @@ def order_positions(
     are broken by login (blank logins last) so pages are stable. Each full ordering is computed
     once per frame; a selection is then read off it in one pass.
     """
-    index = seat_index(frame)
+    index = _index(frame)
     sort = sort if sort in SORT_COLUMNS else DEFAULT_SORT
     order = _full_order(index, sort, direction == "desc")
     if positions is None or len(positions) == index.size:
@@ -595,7 +577,7 @@ def order_positions(
     return order[chosen[order]]
 
 
-def sort_order(frame: pd.DataFrame, sort: str, direction: str) -> np.ndarray:
+def sort_order(frame: Seats, sort: str, direction: str) -> np.ndarray:
     """Every row position of ``frame`` in display order."""
     return order_positions(frame, None, sort, direction)
 
@@ -605,7 +587,7 @@ def page_count(total: int, size: int) -> int:
 
 
 def page_of(
-    frame: pd.DataFrame,
+    frame: Seats,
     positions: np.ndarray | None,
     sort: str = DEFAULT_SORT,
     direction: str = DEFAULT_DIRECTION,
@@ -614,17 +596,17 @@ def page_of(
 ) -> tuple[pd.DataFrame, int, int]:
     """One page of the chosen rows in display order: (rows, how many rows in all, the page
     actually shown). Pages count from 1; a page past the end gives the last page."""
-    index = seat_index(frame)
-    rows = _positions(index, positions)
+    table = seat_table(frame)
+    rows = _positions(table.index, positions)
     total = len(rows)
     size = size if size > 0 else DEFAULT_PAGE_SIZE
     page = min(max(1, int(page)), page_count(total, size))
-    ordered = order_positions(frame, rows, sort, direction)
-    return frame.iloc[ordered[(page - 1) * size : page * size]], total, page
+    ordered = order_positions(table, rows, sort, direction)
+    return table.frame.iloc[ordered[(page - 1) * size : page * size]], total, page
 
 
 def sort_and_page(
-    frame: pd.DataFrame,
+    frame: Seats,
     sort: str = DEFAULT_SORT,
     direction: str = DEFAULT_DIRECTION,
     page: int = 1,
@@ -635,6 +617,7 @@ def sort_and_page(
     return rows, total
 
 
-def sorted_seats(frame: pd.DataFrame, sort: str, direction: str) -> pd.DataFrame:
+def sorted_seats(frame: Seats, sort: str, direction: str) -> pd.DataFrame:
     """Every seat of ``frame`` in display order."""
-    return frame.iloc[sort_order(frame, sort, direction)]
+    table = seat_table(frame)
+    return table.frame.iloc[sort_order(table, sort, direction)]

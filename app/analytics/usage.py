@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from app.model.schema import CUTS_FOR_DIMENSION, GENERATION_RANK, UsageData
+from app.model.schema import CUTS_FOR_DIMENSION, GENERATION_RANK
 
 GRANULARITIES: dict[str, str | None] = {"day": None, "week": "W-MON", "month": "M", "quarter": "Q"}
 SUM_MEASURES: tuple[str, ...] = (
@@ -333,51 +333,3 @@ LANGUAGE_SPLITS: dict[str, tuple[str, ...]] = {
     "feature": ("cube", "language_feature"),
     "model": ("cube", "language_model"),
 }
-
-
-@dataclass(frozen=True)
-class PreparedUsage:
-    """A dataset with its per-dimension daily aggregates precomputed (built once per load)."""
-
-    usage: UsageData
-    by_dimension: dict[str, pd.DataFrame]
-    range_sums: dict[str, RangeSums]  # dimension -> prefix sums for fast range totals
-    language_splits: dict[str, pd.DataFrame]  # split -> day, language, <split>, measures
-    languages: tuple[str, ...]  # by total acceptances, descending
-
-
-def language_split(breakdown: pd.DataFrame, split: str) -> pd.DataFrame:
-    """Daily measures per (language, ``split``) from the cuts that publish that cross-section."""
-    rows = breakdown.loc[
-        breakdown["cut"].isin(LANGUAGE_SPLITS[split])
-        & breakdown["language"].notna()
-        & breakdown[split].notna()
-    ]
-    if rows.empty:
-        return pd.DataFrame(
-            {"day": pd.Series(dtype="datetime64[ns]"), "language": [], split: []}
-            | {m: pd.Series(dtype="float64") for m in BREAKDOWN_SUMS}
-        )
-    return (
-        rows.groupby(
-            [rows["day"], rows["language"].astype("object"), rows[split].astype("object")],
-            sort=True,
-            observed=True,
-        )[list(BREAKDOWN_SUMS)]
-        .sum(min_count=1)
-        .reset_index()
-    )
-
-
-def prepare(usage: UsageData) -> PreparedUsage:
-    """Precompute what every Usage-page callback needs, so callbacks only slice small frames."""
-    breakdown = usage.breakdown
-    by_dimension = {dim: daily_by_dimension(breakdown, dim) for dim in CUTS_FOR_DIMENSION}
-    splits = {split: language_split(breakdown, split) for split in LANGUAGE_SPLITS}
-    lang = by_dimension["language"]
-    languages: tuple[str, ...] = ()
-    if not lang.empty:
-        order = lang.groupby("language")["acceptances"].sum().sort_values(ascending=False)
-        languages = tuple(str(x) for x in order.index)
-    range_sums = {dim: RangeSums.build(frame, dim) for dim, frame in by_dimension.items()}
-    return PreparedUsage(usage, by_dimension, range_sums, splits, languages)

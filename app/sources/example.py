@@ -1,16 +1,30 @@
 """The example-data source: every ``*.json`` / ``*.ndjson`` in ``SAMPLE_DATA_DIR``.
 
-Loaded once per worker and reloaded only when the folder's files change, so a user can drop
-their own exports into the folder and refresh the page.
+Its facts are written once per content of the folder (names, sizes, modification times) and
+the snapshot is rebuilt only when the folder's files change, so a user can drop their own
+exports into the folder and refresh the page. In the served app the files are converted in a
+separate process (``python -m app.engine example``), so the parsed JSON never occupies the
+gunicorn master's memory, which every worker would otherwise inherit.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import subprocess
+import sys
 import threading
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
 
-from app.model import LoadedData, load_folder
+from app.engine import files
+from app.engine.snapshot import Snapshot, fingerprint, open_source_facts, write_source_facts
+from app.model import load_folder
+from app.model.seats import seats_frame
+
+log = logging.getLogger(__name__)
+PACKAGE = Path(__file__).resolve().parents[1]
+BUILD_TIMEOUT_SECONDS = 600
 
 
 def folder_signature(folder: Path) -> tuple:
@@ -26,40 +40,79 @@ def folder_signature(folder: Path) -> tuple:
     return tuple(entries)
 
 
+def code_signature() -> tuple:
+    """The model's and engine's source files: facts written by other code are not reused."""
+    paths = sorted([*(PACKAGE / "model").glob("*.py"), *(PACKAGE / "engine").glob("*.py")])
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+
+
+def build_example_facts(folder: Path, target: Path) -> Path:
+    """Read every export in ``folder`` and write its facts to ``target``."""
+    loaded = load_folder(folder)
+    return write_source_facts(
+        target,
+        loaded.usage,
+        seats_frame(loaded.seat_records),
+        billing=loaded.billing,
+        extra_meta={"problems": [[p.source, p.record, p.message] for p in loaded.problems]},
+    )
+
+
 class ExampleSource:
-    """Reads a folder of exported files (of any API generation) on first use."""
+    """Reads a folder of exported files (of any API generation) into a snapshot."""
 
     name = "example"
     label = "Example data"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, facts_dir: Path, *, isolated: bool = False) -> None:
         self.folder = Path(folder)
+        self.facts_dir = Path(facts_dir)
+        #: Convert in a child process (the served app) instead of in this one (tests, tools).
+        self.isolated = isolated
         self._lock = threading.Lock()
-        self._signature: tuple | None = None
-        self._loaded: LoadedData | None = None
-        self.loaded_at: datetime | None = None
+        self._current: tuple[tuple, Snapshot] | None = None
 
-    def load(self) -> LoadedData:
+    def snapshot(self) -> Snapshot:
+        """The folder's current snapshot (converted again only when its files changed)."""
         signature = folder_signature(self.folder)
+        current = self._current
+        if current is not None and current[0] == signature:
+            return current[1]
         with self._lock:
-            if self._loaded is None or signature != self._signature:
-                self._loaded = load_folder(self.folder)
-                self._signature = signature
-                self.loaded_at = datetime.now(UTC)
-            return self._loaded
+            current = self._current
+            if current is None or current[0] != signature:
+                current = (signature, self._open(signature))
+                self._current = current
+            return current[1]
 
-    def preload(self, loaded: LoadedData) -> None:
-        """Use already-loaded data until the folder changes (benchmarks, embedding)."""
-        with self._lock:
-            self._loaded = loaded
-            self._signature = folder_signature(self.folder)
-            self.loaded_at = datetime.now(UTC)
+    def _open(self, signature: tuple) -> Snapshot:
+        key = fingerprint(str(self.folder.resolve()), signature, code_signature())
+        target = files.folder_for(self.facts_dir, self.name, key)
+        if not files.is_complete(target):
+            self._build(target)
+        snapshot = open_source_facts(target, self.name, self.label)
+        return replace(snapshot, fetched_at=dt.datetime.now(dt.UTC))
+
+    def _build(self, target: Path) -> None:
+        if self.isolated:
+            command = [sys.executable, "-m", "app.engine", "example", str(self.folder), str(target)]
+            try:
+                subprocess.run(
+                    command, check=True, timeout=BUILD_TIMEOUT_SECONDS, stdout=subprocess.DEVNULL
+                )
+                return
+            except (OSError, subprocess.SubprocessError) as exc:
+                log.warning(
+                    "Converting the example data in a child process failed (%s); converting "
+                    "it in this process instead",
+                    exc,
+                )
+        build_example_facts(self.folder, target)
 
     def readable(self) -> tuple[bool, str]:
         """Whether the folder can be read and holds usage data (for ``/readyz``)."""
         if not self.folder.is_dir():
             return False, f"SAMPLE_DATA_DIR {self.folder} is not a folder"
-        loaded = self.load()
-        if loaded.usage.empty:
+        if self.snapshot().usage.empty:
             return False, f"no usage data found in {self.folder}"
         return True, "ok"

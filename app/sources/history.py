@@ -1,46 +1,119 @@
-"""Read access to the history store for the History page (the dashboard never writes to it)."""
+"""The history source: the store's snapshot (S3 or a folder) as engine facts, for the History page.
+
+The dashboard never writes to the store. It asks for the stored snapshot at most once per
+``recheck_seconds`` with a conditional GET (304 while unchanged); a changed snapshot is written
+once as a fact folder named after its ETag and opened as the new :class:`Snapshot`. While the
+store is unreachable the last good snapshot is served, marked stale, and asked for again after
+``retry_seconds``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
 
-import flask
-
+from app.engine import files
+from app.engine.snapshot import (
+    HistoryInfo,
+    Snapshot,
+    empty_snapshot,
+    fingerprint,
+    open_source_facts,
+    write_source_facts,
+)
 from app.settings import Settings
+from app.storage import open_history_store
+from app.storage.history import History, HistoryStore
+from app.storage.objects import StorageError
 
 log = logging.getLogger(__name__)
-EXTENSION_KEY = "copilot_history"
-
-
-@dataclass(frozen=True)
-class HistoryView:
-    """The stored history, or why it could not be read."""
-
-    history: object | None  # app.storage.history.History
-    error: str | None = None
+NAME, LABEL = "history", "History store"
 
 
 class HistorySource:
     """Opens the configured store lazily, so a bad ``HISTORY_STORE`` never stops the app."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        recheck_seconds: float = 30.0,
+        retry_seconds: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings = settings
+        self.recheck_seconds = recheck_seconds
+        self.retry_seconds = retry_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._store: HistoryStore | None = None
+        self._current: Snapshot | None = None
+        self._checked_at = float("-inf")
 
-    def load(self) -> HistoryView:
-        from app.storage import open_history_store
-        from app.storage.objects import StorageError
+    def snapshot(self) -> Snapshot:
+        """The newest stored history (re-checked at most every ``recheck_seconds``)."""
+        with self._lock:
+            current = self._current
+            wait = (
+                self.recheck_seconds
+                if current is None or current.error is None
+                else self.retry_seconds
+            )
+            if current is not None and self._clock() - self._checked_at < wait:
+                return current
+            self._current = self._refresh(current)
+            self._checked_at = self._clock()
+            return self._current
 
+    def _refresh(self, current: Snapshot | None) -> Snapshot:
+        etag = (
+            current.history.etag
+            if current is not None and current.error is None and current.history
+            else None
+        )
         try:
-            store = open_history_store(self.settings)
-            return HistoryView(store.load_history())
+            if self._store is None:
+                self._store = open_history_store(self.settings)
+            history = self._store.load_history(if_none_match=etag)
         except StorageError as exc:
             log.warning("history store unavailable: %s", exc)
-            return HistoryView(None, f"The history store could not be read: {exc}")
+            return self._failed(current, f"The history store could not be read: {exc}")
         except Exception:  # noqa: BLE001 - the page shows a message; the log has the cause
             log.exception("history store failed")
-            return HistoryView(None, "The history store could not be read (see the server log).")
+            return self._failed(
+                current, "The history store could not be read (see the server log)."
+            )
+        if history is None:  # unchanged
+            assert current is not None
+            return current
+        return self._open(history)
 
+    def _failed(self, current: Snapshot | None, message: str) -> Snapshot:
+        if current is None or not current.has_data:
+            return empty_snapshot(NAME, LABEL, message)
+        stale = current.stale_since or dt.datetime.now(dt.UTC)
+        return current.with_status(fetched_at=current.fetched_at, stale_since=stale, error=message)
 
-def get_history_source() -> HistorySource:
-    return flask.current_app.extensions[EXTENSION_KEY]
+    def _open(self, history: History) -> Snapshot:
+        key = fingerprint(history.location, history.snapshot_etag, history.updated_at)
+        folder = files.folder_for(self.settings.facts_dir, NAME, key)
+        write_source_facts(
+            folder,
+            history.usage,
+            extra_tables={"seats_over_time": history.seats_over_time},
+            extra_meta={"problems": [[p.source, p.record, p.message] for p in history.problems]},
+        )
+        files.prune(self.settings.facts_dir, NAME, keep=folder)
+        snapshot = open_source_facts(folder, NAME, LABEL)
+        info = HistoryInfo(
+            seats_over_time=history.seats_over_time,
+            location=history.location,
+            updated_at=history.updated_at,
+            source_objects=history.source_objects,
+            etag=history.snapshot_etag,
+        )
+        return replace(snapshot, history=info, fetched_at=dt.datetime.now(dt.UTC))

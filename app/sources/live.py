@@ -17,6 +17,8 @@ What counts as a failed refresh (the cache then keeps serving the last good data
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +26,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from app.cache import FetchError
+import pandas as pd
+
+from app.engine import files
+from app.engine.snapshot import Snapshot, fingerprint, open_source_facts, write_source_facts
 from app.github import (
     GitHubClient,
     GitHubError,
@@ -35,6 +40,8 @@ from app.github import (
 )
 from app.model import LoadedData, usage_from_documents
 from app.model.schema import LoadProblem
+from app.model.seats import seats_frame
+from app.sources.live_cache import FORMAT_VERSION, FetchError, RedisStore, RefreshingCache
 
 if TYPE_CHECKING:
     from app.settings import Settings
@@ -105,7 +112,7 @@ class LiveSource:
     def fetch(self) -> dict:
         """Usage report files, seats and billing as a JSON-able payload.
 
-        Raises :class:`~app.cache.FetchError` with a page-ready message when the refresh failed.
+        Raises :class:`~app.sources.live_cache.FetchError` with a page-ready message when the refresh failed.
         """
         try:
             client = self._client_factory(self.settings)
@@ -158,6 +165,29 @@ class LiveSource:
     @staticmethod
     def build(payload: dict) -> LoadedData:
         return loaded_from_payload(payload)
+
+    def snapshot_from_payload(self, payload: dict) -> Snapshot:
+        """The payload's facts folder (written once per payload and instance) as a snapshot.
+
+        Every worker that adopts the same payload (fetched here or read back from Redis) finds
+        the folder another one wrote, so an instance converts each refresh once.
+        """
+        digest = hashlib.sha256(
+            json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        ).hexdigest()[:20]
+        root = self.settings.facts_dir
+        folder = files.folder_for(root, "live", fingerprint(digest, self.scope))
+        if not files.is_complete(folder):
+            loaded = loaded_from_payload(payload)
+            write_source_facts(
+                folder,
+                loaded.usage,
+                seats_frame(loaded.seat_records),
+                billing=loaded.billing,
+                extra_meta={"problems": [[p.source, p.record, p.message] for p in loaded.problems]},
+            )
+            files.prune(root, "live", keep=folder)
+        return open_source_facts(folder, self.name, self.label, as_of=pd.Timestamp.now(tz="UTC"))
 
     def load(self) -> LoadedData:
         """Fetch now (no cache) and build; records :attr:`fetched_at`."""
@@ -216,4 +246,34 @@ def loaded_from_payload(payload: dict) -> LoadedData:
         seat_records=[s for s in seats or [] if isinstance(s, dict)],
         billing=billing,
         problems=tuple(loaded.problems) + extra,
+    )
+
+
+# --- the cache of live data -------------------------------------------------------------------
+def namespace_for(settings: Settings) -> str:
+    """Redis key prefix: one per GitHub scope, so deployments can share a Redis safely."""
+    scope = (
+        f"enterprise:{settings.github_enterprise}"
+        if settings.github_enterprise
+        else f"org:{settings.github_org}"
+    )
+    digest = hashlib.sha256(f"{settings.github_api_url}|{scope}".encode()).hexdigest()[:16]
+    return f"copilot-dashboard:live:v{FORMAT_VERSION}:{digest}"
+
+
+def live_cache_for(settings: Settings, source: LiveSource, **options: Any) -> RefreshingCache:
+    """The live-data cache of one app: shared through Redis when ``REDIS_URL`` is set.
+
+    Its values are :class:`~app.engine.snapshot.Snapshot` objects over Parquet facts.
+    """
+    store = None
+    if settings.redis_url:
+        store = RedisStore(settings.redis_url.reveal(), namespace=namespace_for(settings))
+    options.setdefault("lock_seconds", max(60.0, 4 * settings.github_timeout_seconds))
+    return RefreshingCache(
+        fetch=source.fetch,
+        build=source.snapshot_from_payload,
+        ttl_seconds=settings.cache_ttl_seconds,
+        store=store,
+        **options,
     )

@@ -3,15 +3,14 @@
 Public API::
 
     from app.storage import open_history_store, History, HistoryStore, StorageError
-    store = open_history_store(settings)     # cached per process and configuration
-    history = store.load_history()           # one GET when cold, cached by ETag when warm
+    store = open_history_store(settings)     # a handle on the configured store
+    history = store.load_history()           # one GET; load_history(etag) is conditional
 
 See docs/history-store.md for the layout and its guarantees.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -42,9 +41,6 @@ __all__ = [
     "open_history_store",
     "open_object_store",
 ]
-
-_stores: dict[tuple, HistoryStore] = {}
-_stores_lock = threading.Lock()
 
 
 def _file_root(url: str) -> Path:
@@ -80,22 +76,9 @@ def open_object_store(settings: Settings) -> ObjectStore:
     )
 
 
-def open_history_store(settings: Settings, *, cache_ttl: float = 30.0) -> HistoryStore:
-    """The history store for ``settings``, shared per process (so its cache and S3 client are).
+def open_history_store(settings: Settings) -> HistoryStore:
+    """The history store ``settings`` names (a new handle: the caller keeps it as long as needed).
 
     Raises :class:`StorageConfigurationError` for an unusable ``HISTORY_STORE``.
     """
-    identity = (
-        settings.history_store,
-        settings.aws_endpoint_url,
-        settings.aws_region,
-        settings.s3_binding,
-        str(Path.cwd()) if settings.history_store.startswith("file://.") else "",
-        cache_ttl,
-    )
-    with _stores_lock:
-        store = _stores.get(identity)
-        if store is None:
-            store = HistoryStore(open_object_store(settings), cache_ttl=cache_ttl)
-            _stores[identity] = store
-        return store
+    return HistoryStore(open_object_store(settings))

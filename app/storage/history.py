@@ -1,7 +1,7 @@
 """The history store: immutable day objects plus one compacted snapshot (docs/history-store.md).
 
-Readers (the dashboard) call :meth:`HistoryStore.load_history`: one GET of the snapshot on a cold
-start, then nothing for ``cache_ttl`` seconds, then a conditional GET (304 when unchanged).
+Readers (the dashboard) call :meth:`HistoryStore.load_history`: one GET of the snapshot, then
+conditional GETs with the ETag they hold (304 when unchanged).
 The collector writes day objects with :meth:`write_day` / :meth:`write_seats` /
 :meth:`write_import` (create-only, so re-runs and racing collectors are harmless) and then calls
 :meth:`rebuild`, which folds new objects into the snapshot with a compare-and-swap and retries
@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -125,55 +124,29 @@ class HistoryStore:
         self,
         objects: ObjectStore,
         *,
-        cache_ttl: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         workers: int = 8,
     ) -> None:
         self.objects = objects
         self.location = objects.location
-        self.cache_ttl = cache_ttl
         self.workers = workers
         self._clock = clock
-        self._lock = threading.Lock()
-        self._cached: History | None = None
-        self._checked_at = float("-inf")
-        self._failure: tuple[float, StorageError] | None = None
-        #: After a failed read with nothing cached, seconds during which calls fail at once.
-        self.retry_after = min(cache_ttl, 10.0)
 
     # -- reading (dashboard) ---------------------------------------------------------------------
-    def load_history(self) -> History:
-        """The stored history; cached per process by ETag (re-checked after ``cache_ttl`` s).
+    def load_history(self, if_none_match: str | None = None) -> History | None:
+        """The stored history, or ``None`` when its snapshot still has the ETag ``if_none_match``
+        (a conditional GET: 304, nothing downloaded).
 
         Never raises for bad content: an unreadable snapshot gives an empty History whose
-        ``problems`` name the object. Raises :class:`StorageError` when the store is unreachable
-        and nothing was cached yet (with a cache, the cached copy is returned and the error logged).
+        ``problems`` name the object. Raises :class:`StorageError` when the store is unreachable.
+        Nothing is cached here: the caller (the history source) holds the snapshot it built.
         """
-        with self._lock:
-            cached = self._cached
-            now = self._clock()
-            if cached is not None and now - self._checked_at < self.cache_ttl:
-                return cached
-            failure = self._failure
-            if cached is None and failure is not None and now - failure[0] < self.retry_after:
-                raise failure[1]  # the store was unreachable a moment ago: fail fast
         try:
-            stored = self.objects.get(
-                layout.SNAPSHOT_KEY, if_none_match=cached.snapshot_etag if cached else None
-            )
+            stored = self.objects.get(layout.SNAPSHOT_KEY, if_none_match=if_none_match)
         except ObjectNotFound:
-            history = History(empty_usage(), _empty_seats(), location=self.location)
-            return self._remember(history)
-        except StorageError as exc:
-            if cached is None:
-                with self._lock:
-                    self._failure = (self._clock(), exc)
-                raise
-            log.warning("history store unreachable, showing the cached history: %s", exc)
-            return self._remember(cached)  # and ask again after cache_ttl, not on every call
+            return History(empty_usage(), _empty_seats(), location=self.location)
         if stored is None:  # 304: unchanged
-            assert cached is not None
-            return self._remember(cached)
+            return None
         try:
             snapshot = self._decode_snapshot(stored.data)
         except CorruptObject as exc:
@@ -181,25 +154,10 @@ class HistoryStore:
             problem = LoadProblem(
                 exc.key, None, f"{exc.reason}; run `copilot-collect rebuild` to recreate it"
             )
-            history = History(
+            return History(
                 empty_usage(), _empty_seats(), (problem,), stored.etag, None, self.location
             )
-            return self._remember(history)
-        return self._remember(_history_from_snapshot(snapshot, stored.etag, self.location))
-
-    def _remember(self, history: History) -> History:
-        with self._lock:
-            self._cached = history
-            self._checked_at = self._clock()
-            self._failure = None
-        return history
-
-    def invalidate(self) -> None:
-        """Forget the cached history (the next load re-reads the snapshot)."""
-        with self._lock:
-            self._cached = None
-            self._checked_at = float("-inf")
-            self._failure = None
+        return _history_from_snapshot(snapshot, stored.etag, self.location)
 
     @staticmethod
     def _decode_snapshot(data: bytes) -> Snapshot:
@@ -391,7 +349,6 @@ class HistoryStore:
                 log.info("snapshot changed while rebuilding; merging and retrying in %.2fs", delay)
                 time.sleep(delay)
                 continue
-            self.invalidate()
             return RebuildResult(
                 added=added,
                 unreadable=new_unreadable,

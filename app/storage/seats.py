@@ -12,17 +12,18 @@ from typing import Any
 
 import pandas as pd
 
+from app.model.activity import DEFAULT_WINDOW_DAYS, is_active
+
 SEATS_OVER_TIME_COLUMNS: tuple[str, ...] = (
     "day",  # datetime64[ns], the UTC day the snapshot was taken
     "total_seats",  # seats GitHub reported (total_seats)
-    "active_seats",  # seats with activity in the 30 days before the snapshot
+    "active_seats",  # active within 30 days of the snapshot (app.model.activity)
     "inactive_seats",  # total_seats - active_seats
     "pending_cancellation",  # seats with a pending cancellation date
     "seats_business",  # seats by plan_type
     "seats_enterprise",
     "seats_unknown",
 )
-ACTIVE_WINDOW = dt.timedelta(days=30)
 _KEEP = (
     "login",
     "user_id",
@@ -103,13 +104,12 @@ def seat_counts(
     """One row of :data:`SEATS_OVER_TIME_COLUMNS` for one stored snapshot."""
     seats = list(seats)
     at = _moment(taken_at) or dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
-    since = at - ACTIVE_WINDOW
     active = 0
     pending = 0
     plans = {"business": 0, "enterprise": 0, "unknown": 0}
     for seat in seats:
         last = _moment(seat.get("last_activity_at"))
-        if last is not None and last >= since:
+        if is_active(last, at, DEFAULT_WINDOW_DAYS):
             active += 1
         if seat.get("pending_cancellation_date"):
             pending += 1

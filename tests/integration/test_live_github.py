@@ -55,17 +55,17 @@ def assert_no_secrets(gh, *texts: str) -> None:
 
 def test_live_usage_seats_and_billing_come_from_github_once_per_ttl(gh, tmp_path):
     services = live_services(gh, tmp_path)
-    view = services.usage("live")
+    view = services.snapshot("live")
     assert view.source == "live" and view.error is None
-    totals = view.prepared.usage.totals
+    totals = view.usage.totals
     assert len(totals) == 28 and totals["acceptances"].sum() == 28 * 30
-    seats = services.seats("live")
+    seats = services.snapshot("live")
     assert len(seats.seats) == 120
     assert seats.as_of == view.fetched_at  # measured from the fetch, not the data
     assert seats.billing["seat_breakdown"]["total"] == 120
     for _ in range(5):
-        services.usage("live")
-        services.seats(None)
+        services.snapshot("live")
+        services.snapshot(None)
     assert gh.count(REPORTS) == 1
     assert gh.count("/copilot/billing/seats") == 2  # 120 seats, 100 per page: one fetch
     assert services.live_cache.fetches == 1
@@ -73,20 +73,20 @@ def test_live_usage_seats_and_billing_come_from_github_once_per_ttl(gh, tmp_path
 
 def test_github_failing_after_a_good_fetch_gives_stale_data_and_no_secrets(gh, tmp_path, caplog):
     services = live_services(gh, tmp_path, cache_ttl_seconds=1)
-    good = services.usage("live")
+    good = services.snapshot("live")
     time.sleep(1.1)
     gh.add_fault("/copilot/", "500", count=1000)
     with caplog.at_level(logging.INFO):
-        meanwhile = services.usage("live")  # expired: served at once, refreshed in background
+        meanwhile = services.snapshot("live")  # expired: served at once, refreshed in background
         assert meanwhile.fetched_at == good.fetched_at and meanwhile.error is None
         services.live_cache.wait_idle()
-        stale = services.usage("live")
+        stale = services.snapshot("live")
     assert stale.fetched_at == good.fetched_at
     assert stale.stale_since is not None and stale.stale_since > good.fetched_at
     assert "refreshing it from GitHub has failed since" in stale.error
     assert "HTTP 500" in stale.error
-    assert len(stale.prepared.usage.totals) == 28  # still the last good data
-    assert services.status("live").stale_since == stale.stale_since
+    assert len(stale.usage.totals) == 28  # still the last good data
+    assert services.snapshot("live").stale_since == stale.stale_since
     assert_no_secrets(gh, stale.error, caplog.text)
     assert services.live_cache.fetches == 2  # not retried within the failure pause
 
@@ -94,28 +94,28 @@ def test_github_failing_after_a_good_fetch_gives_stale_data_and_no_secrets(gh, t
 def test_first_fetch_failing_gives_an_empty_page_with_the_reason(gh, tmp_path):
     gh.add_fault("/installation$", "404", count=10)
     services = live_services(gh, tmp_path)
-    view = services.usage("live")
-    assert view.prepared.usage.totals.empty
+    view = services.snapshot("live")
+    assert view.usage.totals.empty
     assert view.error.startswith("Live data could not be fetched from GitHub: ")
-    assert services.seats("live").seats.empty
+    assert services.snapshot("live").seats.frame.empty
     assert_no_secrets(gh, view.error)
 
 
 def test_a_missing_seats_permission_still_shows_usage(gh, tmp_path):
     gh.add_fault(r"/copilot/billing/seats$", "403", count=10)
     services = live_services(gh, tmp_path)
-    view = services.usage("live")
-    assert view.error is None and len(view.prepared.usage.totals) == 28
+    view = services.snapshot("live")
+    assert view.error is None and len(view.usage.totals) == 28
     assert any("permission" in p.message for p in view.problems)
-    assert services.seats("live").seats.empty
+    assert services.snapshot("live").seats.frame.empty
 
 
 def test_unreachable_redis_falls_back_to_memory_and_logs_once(gh, tmp_path, caplog):
     url = f"redis://:pw-never-logged@127.0.0.1:{free_port()}/0"  # nothing listens there
     services = live_services(gh, tmp_path, redis_url=Secret(url))
     with caplog.at_level(logging.WARNING, logger="app.cache"):
-        assert len(services.usage("live").prepared.usage.totals) == 28
-        assert len(services.seats("live").seats) == 120
+        assert len(services.snapshot("live").usage.totals) == 28
+        assert len(services.snapshot("live").seats) == 120
     warnings = [r for r in caplog.records if "Redis is unavailable" in r.getMessage()]
     assert len(warnings) == 1
     assert "pw-never-logged" not in caplog.text
@@ -156,10 +156,10 @@ def test_two_instances_share_one_github_fetch_through_real_redis(gh, tmp_path):
     with redis_server() as url:
         first = live_services(gh, tmp_path, redis_url=Secret(url))
         second = live_services(gh, tmp_path, redis_url=Secret(url))
-        a = first.usage("live")
-        b = second.usage("live")
+        a = first.snapshot("live")
+        b = second.snapshot("live")
         assert a.fetched_at == b.fetched_at
-        assert len(second.seats("live").seats) == 120
+        assert len(second.snapshot("live").seats) == 120
         assert gh.count(REPORTS) == 1
         assert (first.live_cache.fetches, second.live_cache.fetches) == (1, 0)
 
@@ -177,7 +177,7 @@ def test_concurrent_instances_take_the_redis_lock_and_fetch_once(gh, tmp_path):
 
         def load(services):
             barrier.wait()
-            views.append(services.usage("live"))
+            views.append(services.snapshot("live"))
 
         threads = [threading.Thread(target=load, args=(s,)) for s in instances]
         for thread in threads:
@@ -186,6 +186,6 @@ def test_concurrent_instances_take_the_redis_lock_and_fetch_once(gh, tmp_path):
             thread.join(30)
     assert len(views) == 4
     assert {v.fetched_at for v in views} != {None} and len({v.fetched_at for v in views}) == 1
-    assert all(len(v.prepared.usage.totals) == 28 for v in views)
+    assert all(len(v.usage.totals) == 28 for v in views)
     assert gh.count(REPORTS) == 1
     assert sum(s.live_cache.fetches for s in instances) == 1

@@ -9,7 +9,16 @@ import pandas as pd
 import pytest
 
 from app.analytics import usage as ua
+from app.engine.files import read_meta
+from app.engine.snapshot import write_source_facts
+from app.engine.usage import UsageFacts
 from app.model.schema import TOTALS_MEASURES, UsageData, empty_breakdown, empty_users
+
+
+def open_facts(folder, usage: UsageData) -> UsageFacts:
+    """``usage`` written as a fact folder and opened, as the engine does for every source."""
+    target = write_source_facts(folder / "facts", usage)
+    return UsageFacts.open(target, read_meta(target))
 
 
 def totals(rows: list[dict]) -> pd.DataFrame:
@@ -187,7 +196,7 @@ def test_breakdowns_never_mix_cuts_and_fold_the_tail_into_other():
     }
 
 
-def test_prepare_builds_language_splits_from_the_right_cuts():
+def test_facts_build_language_splits_from_the_right_cuts(tmp_path):
     rows = breakdown(
         [
             {
@@ -214,11 +223,12 @@ def test_prepare_builds_language_splits_from_the_right_cuts():
             },
         ]
     )
-    prepared = ua.prepare(UsageData(THREE_DAYS, rows, empty_users(), ()))
-    assert prepared.languages == ("go",)
-    le = prepared.language_splits["editor"]
+    facts = open_facts(tmp_path, UsageData(THREE_DAYS, rows, empty_users(), ()))
+    assert facts.languages == ("go",)
+    span = (date(2026, 1, 1), date(2026, 1, 31))
+    le = facts.language_rows("editor", "go", *span)
     assert len(le) == 1 and le.iloc[0]["acceptances"] == 4  # two models, one (day, go, vscode) row
-    by_model = prepared.language_splits["model"]
+    by_model = facts.language_rows("model", "go", *span)
     assert dict(zip(by_model["model"], by_model["acceptances"], strict=True)) == {"m1": 3, "m2": 1}
 
 

@@ -16,8 +16,8 @@ import fakeredis
 import pytest
 import redis
 
-from app import cache as cache_module
-from app.cache import (
+from app.sources import live_cache as cache_module
+from app.sources.live_cache import (
     MAGIC,
     CorruptEntry,
     FetchError,

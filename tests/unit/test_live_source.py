@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from app.cache import Cached, FetchError, RefreshingCache, decode_entry, encode_entry
+from app.engine.snapshot import empty_snapshot
 from app.github import (
     GitHubConfigurationError,
     PermissionDenied,
@@ -16,10 +16,11 @@ from app.github import (
     SeatsResult,
     UpstreamUnavailable,
 )
-from app.services import Services, SourceStatus, live_message
+from app.services import Services, live_message
 from app.settings import Secret, Settings
 from app.source_switch import badge_state
 from app.sources.live import LiveSource, loaded_from_payload, slim_seat
+from app.sources.live_cache import Cached, FetchError, RefreshingCache, decode_entry, encode_entry
 from tests.support.github_fixtures import make_seat, org_day_record
 
 FIRST = date(2026, 10, 1)
@@ -203,7 +204,7 @@ def services_with(client: StubClient | None, tmp_path, **overrides) -> tuple[Ser
         svc.live = source
         svc.live_cache = RefreshingCache(
             fetch=source.fetch,
-            build=source.build,
+            build=source.snapshot_from_payload,
             ttl_seconds=3600,
             clock=lambda: clock[0],
             background=False,
@@ -222,42 +223,42 @@ def test_live_is_disabled_with_a_reason_without_a_github_app(tmp_path):
 def test_live_usage_and_seats_views(tmp_path):
     svc, clock = services_with(StubClient(), tmp_path)
     assert svc.available_sources() == {"example": None, "live": None}
-    view = svc.usage("live")
+    view = svc.snapshot("live")
     assert view.source == "live" and view.error is None and view.stale_since is None
     assert view.fetched_at == datetime.fromtimestamp(clock[0], UTC)
-    assert len(view.prepared.usage.totals) == 28
-    seats = svc.seats("live")
+    assert len(view.usage.totals) == 28
+    seats = svc.snapshot("live")
     assert len(seats.seats) == 5
     assert seats.as_of == pd.Timestamp(view.fetched_at)  # fetch time, not the data's own date
     assert seats.billing == {"seat_breakdown": {"total": 5}}
-    assert svc.usage(None).source == "live"  # DATA_SOURCE=live is the default
+    assert svc.snapshot(None).source == "live"  # DATA_SOURCE=live is the default
 
 
 def test_live_views_when_github_fails_after_a_good_fetch(tmp_path):
     client = StubClient()
     svc, clock = services_with(client, tmp_path)
-    good = svc.usage("live")
+    good = svc.snapshot("live")
     clock[0] += 3600
     client.usage = UpstreamUnavailable("GitHub answered HTTP 503.")
-    view = svc.usage("live")
+    view = svc.snapshot("live")
     assert view.fetched_at == good.fetched_at
     assert view.stale_since == datetime.fromtimestamp(clock[0], UTC)
     assert "refreshing it from GitHub has failed since" in view.error
     assert "GitHub answered HTTP 503." in view.error
-    assert len(view.prepared.usage.totals) == 28  # still the last good data
-    seats = svc.seats("live")
+    assert len(view.usage.totals) == 28  # still the last good data
+    seats = svc.snapshot("live")
     assert seats.stale_since == view.stale_since and seats.error == view.error
-    status = svc.status("live")
+    status = svc.snapshot("live")
     assert status.stale_since == view.stale_since
 
 
 def test_live_views_when_github_never_answered(tmp_path):
     svc, _ = services_with(StubClient(usage=UpstreamUnavailable("down"), seats=None), tmp_path)
-    view = svc.usage("live")
-    assert view.prepared.usage.totals.empty
+    view = svc.snapshot("live")
+    assert view.usage.totals.empty
     assert view.error == "Live data could not be fetched from GitHub: down"
-    assert svc.seats("live").seats.empty
-    assert svc.status("live").fetched_at is None
+    assert svc.snapshot("live").seats.frame.empty
+    assert svc.snapshot("live").fetched_at is None
 
 
 def test_readiness_does_not_call_github_when_live_is_the_default(tmp_path):
@@ -278,6 +279,12 @@ def test_live_message_names_fetch_time_and_first_failure():
     assert live_message(stale) == (
         "Showing live data fetched at 10:42 UTC: refreshing it from GitHub has failed since "
         "11:50 UTC. GitHub answered HTTP 502."
+    )
+
+
+def SourceStatus(source, label, fetched_at=None, stale_since=None, error=None):  # noqa: N802
+    return empty_snapshot(source, label).with_status(
+        fetched_at=fetched_at, stale_since=stale_since, error=error
     )
 
 

@@ -32,11 +32,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-if TYPE_CHECKING:
-    from app.settings import Settings
-    from app.sources.live import LiveSource
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger("app.cache")
 T = TypeVar("T")
@@ -567,30 +563,3 @@ class RefreshingCache(Generic[T]):
             "serving the last good data" if entry is not None else "no data to serve yet",
         )
         return self._degraded(entry, new_status)
-
-
-# --- wiring for the live source --------------------------------------------------------------
-def namespace_for(settings: Settings) -> str:
-    """Redis key prefix: one per GitHub scope, so deployments can share a Redis safely."""
-    scope = (
-        f"enterprise:{settings.github_enterprise}"
-        if settings.github_enterprise
-        else f"org:{settings.github_org}"
-    )
-    digest = hashlib.sha256(f"{settings.github_api_url}|{scope}".encode()).hexdigest()[:16]
-    return f"copilot-dashboard:live:v{FORMAT_VERSION}:{digest}"
-
-
-def live_cache_for(settings: Settings, source: LiveSource, **options: Any) -> RefreshingCache:
-    """The live-data cache of one app: shared through Redis when ``REDIS_URL`` is set."""
-    store = None
-    if settings.redis_url:
-        store = RedisStore(settings.redis_url.reveal(), namespace=namespace_for(settings))
-    options.setdefault("lock_seconds", max(60.0, 4 * settings.github_timeout_seconds))
-    return RefreshingCache(
-        fetch=source.fetch,
-        build=source.build,
-        ttl_seconds=settings.cache_ttl_seconds,
-        store=store,
-        **options,
-    )
