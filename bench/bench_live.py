@@ -10,9 +10,9 @@ import json
 import time
 from pathlib import Path
 
-from app.sources.live_cache import RefreshingCache, decode_entry, encode_entry
 from app.settings import PROJECT_ROOT
 from app.sources.live import PAYLOAD_VERSION, loaded_from_payload, slim_seat
+from app.sources.live_cache import RefreshingCache, decode_entry, encode_entry
 from bench.timing import percentiles, time_calls
 from tests.support.github_fixtures import make_seat
 

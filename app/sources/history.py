@@ -44,13 +44,14 @@ class HistorySource:
         recheck_seconds: float = 30.0,
         retry_seconds: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        store: HistoryStore | None = None,
     ) -> None:
         self.settings = settings
         self.recheck_seconds = recheck_seconds
         self.retry_seconds = retry_seconds
         self._clock = clock
         self._lock = threading.Lock()
-        self._store: HistoryStore | None = None
+        self._store = store
         self._current: Snapshot | None = None
         self._checked_at = float("-inf")
 

@@ -1,4 +1,5 @@
-"""The history store on a local folder: layout, snapshot rebuild, merge rules, cache, damage."""
+"""The history store on a local folder: layout, snapshot rebuild, merge rules, damage; and the
+history source that re-reads it (conditional GETs, stale while unreachable)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
-import pytest
 
+from app.settings import Settings
+from app.sources.history import HistorySource
 from app.storage import layout
 from app.storage.files import FileObjectStore
 from app.storage.history import HistoryStore
@@ -197,7 +199,7 @@ def test_corrupt_day_object_is_named_and_the_rest_loads(tmp_path: Path) -> None:
 
 
 def test_corrupt_snapshot_is_reported_and_rebuild_repairs_it(tmp_path: Path) -> None:
-    store = _store(tmp_path, cache_ttl=0)
+    store = _store(tmp_path)
     _write_report_days(store, [dt.date(2026, 1, 1)])
     store.rebuild()
     snapshot_path = tmp_path / "snapshot" / "history.json.gz"
@@ -215,24 +217,45 @@ def test_no_snapshot_yet_is_an_empty_history(tmp_path: Path) -> None:
     assert history.empty and history.snapshot_etag is None and history.problems == ()
 
 
-def test_cache_by_etag(tmp_path: Path) -> None:
-    now = [0.0]
-    objects = CountingObjects(tmp_path)
-    store = HistoryStore(objects, cache_ttl=10.0, clock=lambda: now[0])
+def _source(tmp_path: Path, objects: FileObjectStore, now: list[float]) -> HistorySource:
+    settings = Settings(facts_dir=tmp_path / "facts")
+    return HistorySource(
+        settings,
+        recheck_seconds=10.0,
+        retry_seconds=5.0,
+        clock=lambda: now[0],
+        store=HistoryStore(objects),
+    )
+
+
+def test_conditional_load_returns_none_while_unchanged(tmp_path: Path) -> None:
+    objects = CountingObjects(tmp_path / "store")
+    store = HistoryStore(objects)
     _write_report_days(store, [dt.date(2026, 1, 1)])
     store.rebuild()
-    writer = HistoryStore(FileObjectStore(tmp_path))
-    objects.gets = 0
     first = store.load_history()
-    assert objects.gets == 1
-    assert store.load_history() is first and objects.gets == 1  # within the TTL: no read
+    assert first is not None and first.snapshot_etag
+    assert store.load_history(if_none_match=first.snapshot_etag) is None
+    assert objects.not_modified == 1
+
+
+def test_history_source_rechecks_by_etag(tmp_path: Path) -> None:
+    now = [0.0]
+    objects = CountingObjects(tmp_path / "store")
+    writer = HistoryStore(FileObjectStore(tmp_path / "store"))
+    _write_report_days(writer, [dt.date(2026, 1, 1)])
+    writer.rebuild()
+    source = _source(tmp_path, objects, now)
+    first = source.snapshot()
+    assert objects.gets == 1 and len(first.usage.totals) == 1
+    assert source.snapshot() is first and objects.gets == 1  # within recheck_seconds: no read
     now[0] = 11.0
-    assert store.load_history() is first  # after the TTL: a conditional read, not modified
+    assert source.snapshot() is first  # a conditional read, not modified
     assert objects.gets == 2 and objects.not_modified == 1
     _write_report_days(writer, [dt.date(2026, 1, 2)])
     writer.rebuild()
     now[0] = 22.0
-    assert len(store.load_history().usage.totals) == 2
+    assert len(source.snapshot().usage.totals) == 2
 
 
 def test_concurrent_rebuilds_lose_no_day(tmp_path: Path) -> None:
@@ -273,26 +296,30 @@ class FlakyObjects(FileObjectStore):
         return super().get(key, if_none_match)
 
 
-def test_unreachable_store_serves_the_cached_history_then_fails_fast(tmp_path: Path) -> None:
+def test_unreachable_store_serves_the_last_snapshot_then_fails_fast(tmp_path: Path) -> None:
     now = [0.0]
-    objects = FlakyObjects(tmp_path)
-    store = HistoryStore(objects, cache_ttl=5.0, clock=lambda: now[0])
-    _write_report_days(store, [dt.date(2026, 1, 1)])
-    store.rebuild()
-    first = store.load_history()
+    objects = FlakyObjects(tmp_path / "store")
+    writer = HistoryStore(FileObjectStore(tmp_path / "store"))
+    _write_report_days(writer, [dt.date(2026, 1, 1)])
+    writer.rebuild()
+    source = _source(tmp_path, objects, now)
+    first = source.snapshot()
+    assert first.error is None and first.stale_since is None
     objects.down = True
-    now[0] = 6.0
-    assert store.load_history() is first  # stale but shown; the error is logged
+    now[0] = 11.0
+    stale = source.snapshot()  # stale but shown, with the reason
+    assert len(stale.usage.totals) == 1
+    assert stale.stale_since is not None and "connection refused" in stale.error
     calls = objects.gets
-    assert store.load_history() is first and objects.gets == calls  # not retried on every call
+    assert source.snapshot() is stale and objects.gets == calls  # not retried on every call
 
-    cold = HistoryStore(objects, cache_ttl=5.0, clock=lambda: now[0])
-    with pytest.raises(StorageError):
-        cold.load_history()
+    cold = _source(tmp_path, objects, now)
+    failed = cold.snapshot()
+    assert not failed.has_data and "could not be read" in failed.error
     calls = objects.gets
-    with pytest.raises(StorageError):
-        cold.load_history()
-    assert objects.gets == calls  # failed a moment ago: fail fast without another request
+    assert cold.snapshot() is failed and objects.gets == calls  # fail fast for retry_seconds
     objects.down = False
-    now[0] = 12.0
-    assert len(cold.load_history().usage.totals) == 1
+    now[0] = 17.0
+    assert len(cold.snapshot().usage.totals) == 1
+    now[0] = 40.0
+    assert len(source.snapshot().usage.totals) == 1 and source.snapshot().error is None
