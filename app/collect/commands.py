@@ -55,13 +55,24 @@ def _rebuild_into(store: HistoryStore, outcome: Outcome, *, full: bool = False) 
             f"{len(result.unreadable)} stored object(s) are unreadable and were left out, "
             f"first {next(iter(result.unreadable))}",
         )
+    if result.parquet_error:
+        outcome.fail(
+            ExitCode.PARTIAL,
+            f"the snapshot is written but its Parquet export failed ({result.parquet_error}); "
+            "the next rebuild retries it",
+        )
     log.info(
         "Snapshot %s: %d objects (%d new), %d unreadable",
         "rebuilt" if result.written else "already up to date",
         result.included,
         len(result.added),
         len(result.unreadable),
-        extra={"event": "snapshot", "written": result.written, "attempts": result.attempts},
+        extra={
+            "event": "snapshot",
+            "written": result.written,
+            "attempts": result.attempts,
+            "parquet_written": result.parquet_written,
+        },
     )
 
 

@@ -20,12 +20,13 @@ from typing import Any
 
 import pandas as pd
 
+from app.engine.columns import SQL_TYPES
 from app.engine.db import connect
 
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the files' columns or meaning change: old folders are then ignored.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 META = "meta.json"
 #: Rows per Parquet row group: small enough that a day-range filter skips most of a big file.
 ROW_GROUP_SIZE = 122_880
@@ -50,12 +51,15 @@ def write_facts(
     meta: Mapping[str, Any],
     *,
     order: Mapping[str, str] | None = None,
+    types: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Path:
     """Write ``tables`` (name -> frame) as ``<name>.parquet`` and ``meta.json`` into ``folder``.
 
     ``order`` names a table's ``ORDER BY`` (rows sorted by what queries filter on keep DuckDB's
-    row-group pruning effective). Returns ``folder``; a complete folder is left as it is.
+    row-group pruning effective); ``types`` a table's SQL column types (default
+    :data:`app.engine.columns.SQL_TYPES`). Returns ``folder``; a complete folder is left as it is.
     """
+    types = SQL_TYPES if types is None else types
     folder = Path(folder)
     if is_complete(folder):
         return folder
@@ -68,8 +72,9 @@ def write_facts(
                 target = building / f"{name}.parquet"
                 con.register("frame", _storable(frame))
                 sort = f" ORDER BY {order[name]}" if order and name in order else ""
+                columns = _select_list(frame, types.get(name, {}))
                 con.execute(
-                    f"COPY (SELECT * FROM frame{sort}) TO '{_sql_path(target)}' "
+                    f"COPY (SELECT {columns} FROM frame{sort}) TO '{_sql_path(target)}' "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
                 )
                 con.unregister("frame")
@@ -109,6 +114,20 @@ def prune(root: Path, source: str, keep: Path, older_than_seconds: float = 3600.
             shutil.rmtree(entry)
         except OSError as exc:
             log.info("Could not remove the old fact folder %s: %s", entry.name, exc)
+
+
+def _select_list(frame: pd.DataFrame, types: Mapping[str, str]) -> str:
+    """Every column of ``frame``, cast to its declared type (ids that are not numbers: NULL)."""
+    parts = []
+    for column in frame.columns:
+        quoted = '"' + str(column).replace('"', '""') + '"'
+        kind = types.get(str(column))
+        if kind is None:
+            parts.append(quoted)
+        else:
+            cast = "TRY_CAST" if kind == "BIGINT" else "CAST"
+            parts.append(f"{cast}({quoted} AS {kind}) AS {quoted}")
+    return ", ".join(parts)
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:

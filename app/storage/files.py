@@ -149,3 +149,11 @@ class FileObjectStore:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def etag(self, key: str) -> str | None:
+        try:
+            return _etag(os.stat(self._path(key)))
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise self._fail("check", key, exc) from None

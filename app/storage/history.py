@@ -18,13 +18,13 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from app.model.schema import LoadProblem, UsageData, empty_usage
-from app.storage import layout
+from app.storage import layout, parquet_export
 from app.storage.codec import decode_document, encode_document
 from app.storage.objects import (
     CorruptObject,
@@ -85,6 +85,8 @@ class RebuildResult:
     attempts: int = 0
     etag: str | None = None
     included: int = 0
+    parquet_written: bool = False  # parquet/ re-exported from this snapshot
+    parquet_error: str | None = None  # why the Parquet export failed (the snapshot is fine)
 
 
 def _combine(parts: list[UsageData]) -> UsageData:
@@ -312,6 +314,22 @@ class HistoryStore:
                 for batch in batches:
                     loaded.done.update(batch.keys)
 
+    def _with_parquet(self, result: RebuildResult, snapshot: Snapshot) -> RebuildResult:
+        """Re-export ``parquet/`` when it was written from another snapshot than ``result``'s.
+
+        A failed export is logged and reported, never raised: the snapshot itself is written and
+        the next rebuild tries the export again.
+        """
+        try:
+            if result.etag is None or parquet_export.exported_etag(self.objects) == result.etag:
+                return result
+            history = _history_from_snapshot(snapshot, result.etag, self.location)
+            parquet_export.export(self.objects, history.usage, history.seats_over_time, result.etag)
+        except Exception as exc:  # noqa: BLE001 - reported; the snapshot is already safe
+            log.error("could not export the history as Parquet: %s: %s", type(exc).__name__, exc)
+            return replace(result, parquet_error=f"{type(exc).__name__}: {exc}")
+        return replace(result, parquet_written=True)
+
     def rebuild(self, *, full: bool = False, max_attempts: int = 10) -> RebuildResult:
         """Fold every stored object missing from the snapshot into it (``full``: start afresh).
 
@@ -329,11 +347,14 @@ class HistoryStore:
             new_unreadable = {k: loaded.unreadable[k] for k in missing if k in loaded.unreadable}
             unchanged = not added and new_unreadable == base.unreadable
             if unchanged and healthy and etag is not None and not full:
-                return RebuildResult(
-                    unreadable=new_unreadable,
-                    attempts=attempt,
-                    etag=etag,
-                    included=len(base.manifest),
+                return self._with_parquet(
+                    RebuildResult(
+                        unreadable=new_unreadable,
+                        attempts=attempt,
+                        etag=etag,
+                        included=len(base.manifest),
+                    ),
+                    snapshot,
                 )
             merged = merge(
                 Snapshot(base.frames, base.manifest, {}, base.built_at),
@@ -349,13 +370,16 @@ class HistoryStore:
                 log.info("snapshot changed while rebuilding; merging and retrying in %.2fs", delay)
                 time.sleep(delay)
                 continue
-            return RebuildResult(
-                added=added,
-                unreadable=new_unreadable,
-                written=True,
-                attempts=attempt,
-                etag=new_etag,
-                included=len(merged.manifest),
+            return self._with_parquet(
+                RebuildResult(
+                    added=added,
+                    unreadable=new_unreadable,
+                    written=True,
+                    attempts=attempt,
+                    etag=new_etag,
+                    included=len(merged.manifest),
+                ),
+                merged,
             )
         raise StorageError(
             f"could not update {layout.SNAPSHOT_KEY} in {self.location} after {max_attempts} "

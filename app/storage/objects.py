@@ -87,3 +87,6 @@ class ObjectStore(Protocol):
 
     def exists(self, key: str) -> bool:
         """True when ``key`` exists."""
+
+    def etag(self, key: str) -> str | None:
+        """``key``'s current ETag without downloading it; ``None`` when it does not exist."""

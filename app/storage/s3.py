@@ -156,12 +156,15 @@ class S3ObjectStore:
         return sorted(keys)
 
     def exists(self, key: str) -> bool:
+        return self.etag(key) is not None
+
+    def etag(self, key: str) -> str | None:
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+            response = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
             if _code(exc) in _NOT_FOUND or _status(exc) == 404:
-                return False
+                return None
             raise self._fail("check", key, exc) from None
         except BotoCoreError as exc:
             raise self._fail("check", key, exc) from None
-        return True
+        return str(response.get("ETag", ""))

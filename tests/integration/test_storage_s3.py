@@ -183,3 +183,28 @@ def test_vcap_services_binding_gives_bucket_and_credentials(
     assert "binding-secret-value" not in repr(settings) + repr(store.objects.location)
     keys = [o["Key"] for o in s3_server.client().list_objects_v2(Bucket=s3_bucket)["Contents"]]
     assert "copilot-history/seats/2026-01-01.json.gz" in keys
+
+
+def test_rebuild_writes_queryable_parquet_to_the_bucket(
+    s3_server: S3Server, s3_bucket: str, tmp_path
+) -> None:
+    import duckdb
+
+    from app.storage import parquet_export
+
+    store = _store(s3_server, s3_bucket)
+    _write_days(store, sd.days_between(dt.date(2026, 3, 1), dt.date(2026, 3, 5)), scale=2)
+    result = store.rebuild()
+    assert result.parquet_written and result.parquet_error is None
+    keys = store.objects.list_keys(parquet_export.PREFIX)
+    assert keys == sorted(
+        [parquet_export.META_KEY] + [parquet_export.table_key(t) for t in parquet_export.TABLES]
+    )
+    assert store.objects.etag(parquet_export.table_key("totals"))
+    assert store.objects.etag("parquet/nothing-here") is None
+    local = tmp_path / "totals.parquet"
+    local.write_bytes(store.objects.get(parquet_export.table_key("totals")).data)
+    days = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{local}')").fetchone()
+    assert days[0] == 5
+    meta = json.loads(store.objects.get(parquet_export.META_KEY).data)
+    assert meta["snapshot_etag"] == result.etag and meta["rows"]["totals"] == 5

@@ -156,3 +156,25 @@ def test_example_source_converts_once_per_content(tmp_path: Path) -> None:
     victim.write_text('{"total_seats": 0, "seats": []}')
     changed = source.snapshot()
     assert changed.folder != first.folder and len(changed.seats) == 0
+
+
+def test_every_table_has_its_declared_schema_even_when_empty(tmp_path: Path) -> None:
+    from app.engine.columns import SQL_TYPES
+    from app.model.schema import empty_usage
+    from app.storage.seats import SEATS_OVER_TIME_COLUMNS
+
+    empty_seats = pd.DataFrame({c: [] for c in SEATS_OVER_TIME_COLUMNS})
+    folder = write_source_facts(
+        tmp_path / "f", empty_usage(), extra_tables={"seats_over_time": empty_seats}
+    )
+    con = duckdb.connect()
+    for table, types in SQL_TYPES.items():
+        described = con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet('{folder / (table + '.parquet')}')"
+        ).fetchall()
+        got = {name: kind for name, kind, *_ in described}
+        want = {
+            name: "TIMESTAMP WITH TIME ZONE" if k == "TIMESTAMPTZ" else k
+            for name, k in types.items()
+        }
+        assert got == want, table

@@ -1,4 +1,4 @@
-""""Active within N days" has one definition (app.model.activity); every caller agrees with it.
+""" "Active within N days" has one definition (app.model.activity); every caller agrees with it.
 
 The boundary the issue named: a seat last used 30 days ago at 08:00 is active in a 30-day
 window whatever the hour the count is taken, on the Seats page and in the seat history alike;

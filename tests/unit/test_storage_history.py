@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
+import pytest
 
 from app.settings import Settings
 from app.sources.history import HistorySource
@@ -323,3 +324,51 @@ def test_unreachable_store_serves_the_last_snapshot_then_fails_fast(tmp_path: Pa
     assert len(cold.snapshot().usage.totals) == 1
     now[0] = 40.0
     assert len(source.snapshot().usage.totals) == 1 and source.snapshot().error is None
+
+
+def test_rebuild_exports_the_history_as_parquet(tmp_path: Path) -> None:
+    """parquet/<table>/data.parquet hold the History page's tables (for Athena, Trino, Spark)."""
+    import duckdb
+
+    from app.storage import parquet_export
+
+    store = _store(tmp_path)
+    _write_report_days(store, [dt.date(2026, 1, 1), dt.date(2026, 1, 2)], scale=3)
+    first = store.rebuild()
+    assert first.parquet_written and first.parquet_error is None
+    for table in parquet_export.TABLES:
+        assert (tmp_path / "parquet" / table / "data.parquet").is_file()
+    assert parquet_export.exported_etag(store.objects) == first.etag
+    history = store.load_history()
+    con = duckdb.connect()
+    totals = con.execute(
+        f"SELECT * FROM read_parquet('{tmp_path}/parquet/totals/*.parquet') ORDER BY day"
+    ).df()
+    assert list(totals["day"]) == list(history.usage.totals["day"])
+    for column in history.usage.totals.columns:
+        if column not in ("day", "generation"):
+            assert totals[column].astype("float64").tolist() == pytest.approx(
+                history.usage.totals[column].astype("float64").tolist(), nan_ok=True
+            ), column
+    assert store.rebuild().parquet_written is False  # nothing new: nothing re-exported
+
+    _write_report_days(store, [dt.date(2026, 1, 3)])
+    assert store.rebuild().parquet_written
+    days = con.execute(
+        f"SELECT count(*) FROM read_parquet('{tmp_path}/parquet/totals/*.parquet')"
+    ).fetchone()[0]
+    assert days == 3
+
+
+def test_a_failed_parquet_export_keeps_the_snapshot(tmp_path: Path) -> None:
+    class NoParquet(FileObjectStore):
+        def put_replace(self, key, data, etag):
+            if key.startswith("parquet/"):
+                raise StorageError("disk full")
+            return super().put_replace(key, data, etag)
+
+    store = HistoryStore(NoParquet(tmp_path))
+    _write_report_days(store, [dt.date(2026, 1, 1)])
+    result = store.rebuild()
+    assert result.written and "disk full" in result.parquet_error
+    assert len(store.load_history().usage.totals) == 1
