@@ -4,7 +4,7 @@ Why it looks like this:
 
 * gunicorn runs several workers per instance and several instances sit behind a load balancer.
   Without a shared cache every worker would fetch the same GitHub data once per TTL; with Redis
-  one worker fetches (it holds a ``SET NX PX`` lock) and the others read its result.
+  one worker fetches (it holds redis-py's ``Lock``, which expires if that worker dies) and the others read its result.
 * The shared store is written by other processes, so what comes back is *data*, never code:
   entries are versioned, zlib-compressed JSON (no pickle), size-capped when inflated, and an
   entry that is corrupt or from another program is logged and ignored (the next refresh
@@ -22,10 +22,10 @@ function returns and turns it into a value with ``build`` (once per worker per p
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
-import secrets
 import threading
 import time
 import zlib
@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-log = logging.getLogger("app.cache")
+import redis
+
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FORMAT_VERSION = 1
@@ -203,8 +205,6 @@ class RedisStore:
         if self._client is None:
             with self._guard:
                 if self._client is None:
-                    import redis
-
                     self._client = redis.Redis.from_url(
                         self._url,
                         socket_connect_timeout=1.0,
@@ -255,37 +255,29 @@ class RedisStore:
             "SET", lambda r: bool(r.set(self.meta_key, meta, ex=retention_seconds)), False
         )
 
-    def try_lock(self, token: str, seconds: float) -> bool | None:
-        """True: we hold the lock; False: someone else does; None: Redis is unavailable."""
-        return self._call(
-            "SET NX",
-            lambda r: bool(r.set(self.lock_key, token, nx=True, px=max(1, int(seconds * 1000)))),
-            None,
-        )
+    def try_lock(self, seconds: float) -> Any:
+        """redis-py's own :class:`redis.lock.Lock`, held, or ``False`` (another worker holds
+        it) or ``None`` (Redis is unavailable). It expires after ``seconds`` if never released.
+        """
+
+        def acquire(r: Any) -> Any:
+            lock = r.lock(self.lock_key, timeout=seconds, blocking=False, thread_local=False)
+            return lock if lock.acquire(blocking=False) else False
+
+        return self._call("LOCK", acquire, None)
 
     def lock_held(self) -> bool:
         return bool(self._call("EXISTS", lambda r: r.exists(self.lock_key), False))
 
-    def unlock(self, token: str) -> None:
-        """Delete the lock only if it is still ours (WATCH/MULTI: no Lua needed)."""
+    def unlock(self, lock: Any) -> None:
+        """Release a lock from :meth:`try_lock`; one that expired or changed hands is left."""
 
-        def release(r: Any) -> None:
-            import redis
+        def release(_r: Any) -> None:
+            # A lock that expired and was taken by another worker is not ours to delete.
+            with contextlib.suppress(redis.exceptions.LockError):
+                lock.release()
 
-            with r.pipeline() as pipe:
-                try:
-                    pipe.watch(self.lock_key)
-                    current = pipe.get(self.lock_key)
-                    if current is not None and current.decode("utf-8", "replace") == token:
-                        pipe.multi()
-                        pipe.delete(self.lock_key)
-                        pipe.execute()
-                    else:
-                        pipe.unwatch()
-                except redis.WatchError:
-                    pass  # it changed hands meanwhile: not ours to delete
-
-        self._call("DEL", release, None)
+        self._call("UNLOCK", release, None)
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -478,8 +470,7 @@ class RefreshingCache(Generic[T]):
             )
 
     def _refresh_now(self, entry: _Entry[T] | None, status: _Status | None) -> Cached[T]:
-        token = secrets.token_hex(16)
-        held = self.store.try_lock(token, self.lock_seconds) if self.store else None
+        held = self.store.try_lock(self.lock_seconds) if self.store else None
         if held is False:
             if entry is not None:  # someone else is refreshing: serve what we have meanwhile
                 return self._degraded(entry, status)
@@ -487,8 +478,8 @@ class RefreshingCache(Generic[T]):
         try:
             return self._fetch_and_store(entry, status)
         finally:
-            if held:
-                self.store.unlock(token)  # type: ignore[union-attr]
+            if held is not None:
+                self.store.unlock(held)  # type: ignore[union-attr]
 
     def _wait_for_other(self) -> Cached[T]:
         """No data here and another worker holds the lock: wait for its result (bounded)."""
@@ -502,15 +493,14 @@ class RefreshingCache(Generic[T]):
             if status is not None and status.retry_after > started:
                 return self._degraded(None, status)
             if self.store is not None and not self.store.lock_held():
-                token = secrets.token_hex(16)
-                held = self.store.try_lock(token, self.lock_seconds)
+                held = self.store.try_lock(self.lock_seconds)
                 if held is False:
                     continue
                 try:
                     return self._fetch_and_store(None, status)
                 finally:
-                    if held:
-                        self.store.unlock(token)
+                    if held is not None:
+                        self.store.unlock(held)
         return self._still_fetching()
 
     def _fetch_and_store(self, entry: _Entry[T] | None, status: _Status | None) -> Cached[T]:

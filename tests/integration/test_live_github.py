@@ -113,7 +113,7 @@ def test_a_missing_seats_permission_still_shows_usage(gh, tmp_path):
 def test_unreachable_redis_falls_back_to_memory_and_logs_once(gh, tmp_path, caplog):
     url = f"redis://:pw-never-logged@127.0.0.1:{free_port()}/0"  # nothing listens there
     services = live_services(gh, tmp_path, redis_url=Secret(url))
-    with caplog.at_level(logging.WARNING, logger="app.cache"):
+    with caplog.at_level(logging.WARNING, logger="app.sources.live_cache"):
         assert len(services.snapshot("live").usage.totals) == 28
         assert len(services.snapshot("live").seats) == 120
     warnings = [r for r in caplog.records if "Redis is unavailable" in r.getMessage()]

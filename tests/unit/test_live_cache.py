@@ -10,6 +10,7 @@ import json
 import logging
 import pickle
 import threading
+import time
 import zlib
 
 import fakeredis
@@ -156,7 +157,7 @@ def test_unexpected_error_is_logged_and_shown_as_a_generic_message(caplog):
     clock, fetcher = Clock(), Fetcher()
     fetcher.errors.append(KeyError("secret-looking-detail"))
     cache = make_cache(clock, fetcher)
-    with caplog.at_level(logging.ERROR, logger="app.cache"):
+    with caplog.at_level(logging.ERROR, logger="app.sources.live_cache"):
         result = cache.get()
     assert result.value is None
     assert "unexpected error (KeyError)" in result.error
@@ -361,7 +362,7 @@ def test_corrupt_or_foreign_shared_entry_is_ignored_logged_and_replaced(server, 
     client.set(store.data_key, raw)
     client.set(store.meta_key, encode_meta(T0 + 10, None))
     cache = make_cache(clock, fetcher, store)
-    with caplog.at_level(logging.WARNING, logger="app.cache"):
+    with caplog.at_level(logging.WARNING, logger="app.sources.live_cache"):
         result = cache.get()
         cache.clear_local()
     assert result.value == "value-1"  # fetched itself instead of using the bad entry
@@ -376,7 +377,7 @@ def test_corrupt_meta_is_ignored(server, caplog):
     store = store_on(server)
     fakeredis.FakeRedis(server=server).set(store.meta_key, b"\x80\x04not json")
     cache = make_cache(clock, fetcher, store)
-    with caplog.at_level(logging.WARNING, logger="app.cache"):
+    with caplog.at_level(logging.WARNING, logger="app.sources.live_cache"):
         assert cache.get().value == "value-1"
     assert any("cache meta" in r.getMessage() for r in caplog.records)
 
@@ -393,7 +394,7 @@ def test_the_same_bad_entry_is_logged_once(server, caplog):
     store = store_on(server)
     client = fakeredis.FakeRedis(server=server)
     cache = make_cache(clock, fetcher, store)
-    with caplog.at_level(logging.WARNING, logger="app.cache"):
+    with caplog.at_level(logging.WARNING, logger="app.sources.live_cache"):
         for _ in range(3):
             client.set(store.data_key, b"garbage")
             client.set(store.meta_key, encode_meta(clock.now + 1, None))
@@ -424,7 +425,7 @@ def test_unavailable_redis_falls_back_to_worker_memory_and_logs_once(caplog):
     down = DownRedis()
     store = RedisStore(namespace="test:live", client=down, retry_seconds=30, clock=clock)
     cache = make_cache(clock, fetcher, store)
-    with caplog.at_level(logging.WARNING, logger="app.cache"):
+    with caplog.at_level(logging.WARNING, logger="app.sources.live_cache"):
         assert cache.get().value == "value-1"
         assert cache.get().value == "value-1"
         clock.advance(TTL)
@@ -452,8 +453,8 @@ def test_redis_is_retried_after_the_pause_and_recovery_is_logged(server, caplog)
     assert not store.available
     clock.advance(31)
     Flaky.down = False
-    with caplog.at_level(logging.INFO, logger="app.cache"):
-        assert store.try_lock("t", 10) is True
+    with caplog.at_level(logging.INFO, logger="app.sources.live_cache"):
+        assert store.try_lock(10) not in (None, False)
     assert any("reachable again" in r.getMessage() for r in caplog.records)
 
 
@@ -462,7 +463,7 @@ def test_redis_url_is_never_logged(caplog):
     store = RedisStore(
         "redis://:hunter2-password@127.0.0.1:1/0", namespace="test:live", clock=clock
     )
-    with caplog.at_level(logging.DEBUG, logger="app.cache"):
+    with caplog.at_level(logging.DEBUG, logger="app.sources.live_cache"):
         assert store.get("x") is None
     assert caplog.records
     assert all("hunter2" not in r.getMessage() for r in caplog.records)
@@ -471,9 +472,20 @@ def test_redis_url_is_never_logged(caplog):
 def test_unlock_does_not_delete_a_lock_that_changed_hands(server):
     store = store_on(server)
     client = fakeredis.FakeRedis(server=server)
-    assert store.try_lock("mine", 10) is True
-    client.set(store.lock_key, "theirs")
-    store.unlock("mine")
+    mine = store.try_lock(10)
+    assert mine not in (None, False)
+    assert store.try_lock(10) is False  # held: nobody else gets it
+    client.set(store.lock_key, "theirs")  # ours expired and another worker took it
+    store.unlock(mine)
     assert client.get(store.lock_key) == b"theirs"
-    store.unlock("theirs")
+    client.delete(store.lock_key)
+    again = store.try_lock(10)
+    store.unlock(again)
     assert client.get(store.lock_key) is None
+
+
+def test_the_lock_expires_when_its_holder_dies(server):
+    store = store_on(server)
+    assert store.try_lock(0.05) not in (None, False)
+    time.sleep(0.1)
+    assert store.try_lock(10) not in (None, False)
