@@ -5,6 +5,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from app.analytics import usage as ua
+from app.model import DEFINITION_CHANGES
+from app.model.schema import GENERATION_LABELS
+
 # The mode bar keeps what works from a keyboard (image download, zoom in/out, reset). Drag-mode
 # toggles (zoom, pan, select) only matter to a mouse, which can still drag-zoom, and each one was
 # a tab stop per chart. "Share chart" would upload the chart to Plotly Cloud: never wanted here.
@@ -207,7 +211,6 @@ def download_control(prefix: str) -> list:
 def periods_csv(totals, chosen, granularity: str, prefix: str) -> dict:
     """The daily totals in ``chosen`` (start, end), rolled up to ``granularity``, as a CSV
     download named after the range (``copilot-<prefix>-YYYYMMDD-YYYYMMDD-<granularity>.csv``)."""
-    from app.analytics import usage as ua
 
     rolled = ua.rollup(ua.in_range(totals, *chosen), granularity)
     rolled = rolled.assign(period=rolled["period"].dt.strftime("%Y-%m-%d"))
@@ -218,9 +221,6 @@ def periods_csv(totals, chosen, granularity: str, prefix: str) -> dict:
 def generation_notices(totals, boundaries: list) -> list:
     """Notes for a date range that spans API generations: one per boundary (with the measures
     that changed definition) and one for days an older generation fills in the newer one's gaps."""
-    from app.analytics import usage as ua
-    from app.model import DEFINITION_CHANGES
-    from app.model.schema import GENERATION_LABELS
 
     items = []
     for day, old, new in boundaries:

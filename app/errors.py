@@ -13,9 +13,11 @@ from __future__ import annotations
 import html
 import logging
 
+from dash import ctx, set_props
 from flask import Flask, Response, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.observability import capture_exception
 from app.security.context import current_request_id
 
 LOG = logging.getLogger("app.errors")
@@ -122,8 +124,6 @@ def install_error_handlers(server: Flask) -> None:
 def _callback_description() -> dict:
     """Which callback failed (ids and properties only: input values may be user data)."""
     try:
-        from dash import ctx
-
         outputs = ctx.outputs_list
         flat = outputs if isinstance(outputs, list) else [outputs]
         ids = []
@@ -142,7 +142,6 @@ def callback_error_handler(err: Exception) -> None:
     ``None`` return leaves every output of the callback unchanged (``no_update``) while the
     ``set_props`` side update still reaches the browser.
     """
-    from app.observability import capture_exception
 
     reference = current_request_id() or "unknown"
     details = _callback_description()
@@ -155,8 +154,6 @@ def callback_error_handler(err: Exception) -> None:
     )
     capture_exception(err)
     try:
-        from dash import set_props
-
         set_props(
             GLOBAL_ERROR_ALERT_ID,
             {"is_open": True, "children": CALLBACK_MESSAGE.format(reference=reference)},

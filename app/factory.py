@@ -13,7 +13,7 @@ from app.layout import shell
 from app.logging_setup import configure_logging
 from app.observability import init_sentry
 from app.seats_export import register_routes as register_seat_export
-from app.security import install_security
+from app.security.install import install_security
 from app.services import EXTENSION_KEY, Services
 from app.settings import PROJECT_ROOT, Settings
 from app.source_switch import register_callbacks as register_source_switch

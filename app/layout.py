@@ -15,7 +15,6 @@ from app.source_switch import (
     BADGE_ID,
     SOURCE_STORE,
     initial_badge_text,
-    register_callbacks,
     source_switch,
     status_interval,
 )
@@ -66,12 +65,7 @@ def navbar() -> dbc.Navbar:
 
 
 def shell() -> html.Div:
-    # Dash evaluates the layout when ``app.layout = shell`` runs in the factory, right after the
-    # app was created: that app is dash's current one, and it gets the switch's callbacks
-    # (idempotent; the factory may also call register_callbacks(app) itself).
-    app = getattr(dash._get_app, "APP", None)
-    if app is not None:
-        register_callbacks(app)
+    """The page frame around every page (the factory registers the source switch's callbacks)."""
     return html.Div(
         [
             html.A("Skip to content", href="#main", className="visually-hidden-focusable"),

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from app.logging_setup import register_secret
+
 if TYPE_CHECKING:
     from app.settings import Settings
 
@@ -64,8 +66,6 @@ def load_private_key(settings: Settings) -> str:
             ) from None
         return normalise_pem(text, "GITHUB_APP_PRIVATE_KEY_FILE")
     if settings.aws_secret_name:
-        from app.logging_setup import register_secret
-
         raw = _cached_aws_secret(settings)
         register_secret(raw)  # never logged, whatever shape the secret has
         pem = normalise_pem(

@@ -13,7 +13,7 @@ import flask
 from werkzeug.security import generate_password_hash
 
 from app.errors import install_error_handlers
-from app.security import install_security
+from app.security.install import install_security
 from app.security.scrubbing import scrub_text
 from app.settings import Secret, Settings
 

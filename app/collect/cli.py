@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from app import logging_setup
 from app.collect.backfill import DEFAULT_DAYS_BACK
 from app.collect.commands import import_files, rebuild_snapshot, run_collect
 from app.collect.outcome import ExitCode, Outcome
@@ -20,36 +21,8 @@ EPILOG = """exit codes: 0 ok, 1 partial (some days/files failed; re-run later),
 
 
 def configure_logging(settings: Settings) -> None:
-    """The app-wide logging set-up when it exists, else plain or JSON lines on stderr."""
-    try:
-        from app import logging_setup  # type: ignore[attr-defined]
-    except ImportError:
-        logging_setup = None
-    configure = getattr(logging_setup, "configure", None) or getattr(
-        logging_setup, "configure_logging", None
-    )
-    if callable(configure):
-        try:
-            configure(settings)
-            return
-        except TypeError:
-            configure()
-            return
-    handler = logging.StreamHandler(sys.stderr)
-    if settings.log_format == "json":
-        from pythonjsonlogger.json import JsonFormatter
-
-        handler.setFormatter(
-            JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s",
-                rename_fields={"levelname": "level", "asctime": "time"},
-            )
-        )
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(settings.log_level if settings.log_level in logging._nameToLevel else "INFO")
+    """The dashboard's logging set-up (JSON or text on stdout, secrets redacted)."""
+    logging_setup.configure_logging(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:

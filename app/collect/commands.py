@@ -20,6 +20,10 @@ from app.collect.backfill import (
     window,
 )
 from app.collect.outcome import ExitCode, Outcome
+from app.github.client import GitHubClient
+from app.github.errors import GitHubError
+from app.model import load_bytes
+from app.secrets import ConfigurationError
 from app.settings import Settings
 from app.storage import (
     HistoryStore,
@@ -94,9 +98,6 @@ def run_collect(
     store = _open_store(settings, outcome)
     if store is None:
         return outcome
-    from app.github.client import GitHubClient
-    from app.github.errors import GitHubError
-    from app.secrets import ConfigurationError
 
     try:
         client = (client_factory or GitHubClient.from_settings)(settings)
@@ -164,7 +165,6 @@ def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
     A file the model finds no usage data in is refused (and named), so junk never enters the
     store; the same file imported twice is stored once (its key is its SHA-256).
     """
-    from app.model import load_bytes
 
     outcome = Outcome("import")
     store = _open_store(settings, outcome)

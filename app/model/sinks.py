@@ -14,7 +14,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from app.model.schema import BREAKDOWN_MEASURES, DIMENSIONS
+from app.model.schema import BREAKDOWN_MEASURES, DIMENSIONS, empty_breakdown
 
 _NO_TEXT = pd.Index([], dtype="str")
 
@@ -153,7 +153,6 @@ def text_categorical(values: np.ndarray) -> pd.Categorical:
 
 def empty_categorical_breakdown() -> pd.DataFrame:
     """An empty breakdown frame with the same dtypes as a loaded one."""
-    from app.model.schema import empty_breakdown
 
     frame = empty_breakdown()
     for name in ("generation", *_CODE_COLUMNS):

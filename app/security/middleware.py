@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, Response, g, request
 
+from app.errors import render_error
 from app.security import context
 from app.security.basic_auth import BasicAuthVerifier
 from app.security.headers import HSTS_VALUE, STATIC_HEADERS, build_csp
@@ -73,7 +74,6 @@ def _peer_address() -> str | None:
 
 
 def _refuse(status: int, reason: str, state: SecurityState) -> Response:
-    from app.errors import render_error
 
     g.security_refusal = reason
     response = render_error(status)

@@ -25,6 +25,7 @@ from app.storage.objects import (
     StorageConfigurationError,
     StorageError,
 )
+from app.storage.s3 import S3ObjectStore, make_s3_client
 from app.storage.seats import SEATS_OVER_TIME_COLUMNS
 
 __all__ = [
@@ -60,8 +61,6 @@ def open_object_store(settings: Settings) -> ObjectStore:
     if scheme == "file":
         return FileObjectStore(_file_root(url))
     if scheme == "s3":
-        from app.storage.s3 import S3ObjectStore, make_s3_client
-
         parsed = urlparse(url)
         bucket = parsed.netloc
         if not bucket:

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from app.model import combine
 from app.model.schema import LoadProblem, UsageData, empty_usage
 from app.storage import layout, parquet_export
 from app.storage.codec import decode_document, encode_document
@@ -34,7 +35,7 @@ from app.storage.objects import (
     StorageError,
 )
 from app.storage.parts import decode_batch
-from app.storage.seats import SEATS_OVER_TIME_COLUMNS, slim_seats
+from app.storage.seats import SEATS_OVER_TIME_COLUMNS, empty_seats_over_time, slim_seats
 from app.storage.snapshot import (
     KEY,
     PartBatch,
@@ -90,13 +91,11 @@ class RebuildResult:
 
 
 def _combine(parts: list[UsageData]) -> UsageData:
-    from app.model import combine
 
     return combine(parts)
 
 
 def _empty_seats() -> pd.DataFrame:
-    from app.storage.seats import empty_seats_over_time
 
     return empty_seats_over_time()
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from app.model import load_bytes, usage_from_documents
 from app.model.schema import LoadProblem
 from app.storage.codec import decode_document
 from app.storage.layout import parse_key
@@ -24,13 +25,11 @@ log = logging.getLogger(__name__)
 
 
 def _usage_from_documents(documents: list[tuple[str, Any]]):
-    from app.model import usage_from_documents
 
     return usage_from_documents(documents)
 
 
 def _load_bytes(data: bytes, source: str):
-    from app.model import load_bytes
 
     return load_bytes(data, source)
 

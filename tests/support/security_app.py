@@ -21,7 +21,7 @@ from dash import Input, Output, dcc, html
 from app.errors import GLOBAL_ERROR_ALERT_ID, callback_error_handler, install_error_handlers
 from app.logging_setup import configure_logging
 from app.observability import init_sentry
-from app.security import install_csp, install_security
+from app.security.install import install_csp, install_security
 from app.settings import Settings
 
 

@@ -102,3 +102,46 @@ def test_the_package_never_imports_a_page() -> None:
 def test_the_finder_sees_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_collector_imports_without_the_web_stack() -> None:
+    """The collector's Lambda package leaves Dash, Plotly, Flask and gunicorn out."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import sys
+
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in {"dash", "plotly", "flask", "gunicorn", "werkzeug"}:
+                    raise ImportError(f"the collector imported {name}")
+
+        sys.meta_path.insert(0, Block())
+        import app.collect.cli
+        from app.collect import lambda_handler
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_no_private_dash_api() -> None:
+    """``dash._get_app`` and friends change without notice between Dash releases."""
+    found = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dash._"):
+                found.append(f"{name}:{node.lineno}")
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "dash"
+                and node.attr.startswith("_")
+            ):
+                found.append(f"{name}:{node.lineno}")
+    assert found == []

@@ -13,7 +13,7 @@ from dash import Input, Output, html
 from werkzeug.security import generate_password_hash
 
 from app.errors import GLOBAL_ERROR_ALERT_ID, callback_error_handler, install_error_handlers
-from app.security import install_csp, install_security
+from app.security.install import install_csp, install_security
 from app.settings import Secret, Settings
 
 PASSWORD = "correct horse battery"
@@ -172,7 +172,7 @@ def test_error_pages_show_reference_not_traceback(client):
 
 
 def test_install_security_refuses_bad_configuration(tmp_path: Path):
-    from app.security import AuthConfigError, NetworkConfigError
+    from app.security.install import AuthConfigError, NetworkConfigError
 
     with pytest.raises(NetworkConfigError):
         install_security(flask.Flask("a"), Settings(allowed_ips=("not-an-ip",)))
