@@ -93,7 +93,7 @@ lambda-package: $(VENV)/.installed-test
 	scripts/build-lambda-package.sh
 
 sample: $(VENV)/.installed
-	$(PY) -m app.sample --out sample_data
+	$(PY) -m sample --out sample_data
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache var/history/.example-imported

@@ -65,9 +65,9 @@ def _seats(day: dt.date) -> list[dict]:
 
 def populate(store: HistoryStore) -> int:
     """Write two years of objects; returns how many."""
-    from app.sample.metrics import metrics_day
-    from app.sample.reports import org_day_total, report_record
-    from app.sample.usage import usage_summary_day
+    from sample.metrics import metrics_day
+    from sample.reports import org_day_total, report_record
+    from sample.usage import usage_summary_day
 
     usage = [usage_summary_day(d) for d in _days(FIRST_DAY, USAGE_TO)]
     metrics = [metrics_day(d) for d in _days(FIRST_DAY, METRICS_TO)]

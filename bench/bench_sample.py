@@ -15,7 +15,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.sample import enterprise_metrics_days, generate, seat_records  # noqa: E402
+from sample import enterprise_metrics_days, generate, seat_records  # noqa: E402
 
 
 def timed(fn) -> tuple[float, object]:

@@ -34,7 +34,7 @@ TEAM_KEYS = ("id", "name", "slug")
 
 def _seat_records(count: int) -> list[dict]:
     """The example generator's seats, without the URL fields the app never reads (smaller file)."""
-    from app.sample.roster import seat_records
+    from sample.roster import seat_records
 
     records = seat_records(count)
     for seat in records:

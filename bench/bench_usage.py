@@ -1,7 +1,7 @@
 """Usage page at enterprise scale: building the facts once, then the main callback's server time.
 
 Data: 730 days of metrics-API data with 60 languages x 8 editors x 6 models per day
-(``python -m app.sample --scale enterprise``, generated into ``var/bench/enterprise`` when
+(``python -m sample --scale enterprise``, generated into ``var/bench/enterprise`` when
 missing; never committed). The example source turns it into Parquet facts once; the callback
 then queries them with DuckDB and is timed through the Flask test client (routing, JSON
 decoding, the callback, serialisation), over several date ranges and granularities.
@@ -17,9 +17,9 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from app import create_app
-from app.dash_payload import find_callback, payload
 from app.settings import Settings
 from bench.timing import percentiles, time_calls
+from tests.support.dash_payload import find_callback, payload
 
 CALLS = 30
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def enterprise_data() -> Path:
     if not any(DATA.glob("copilot-metrics-*.json")):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "app.sample", "--out", str(DATA), "--scale", "enterprise"],
+            [sys.executable, "-m", "sample", "--out", str(DATA), "--scale", "enterprise"],
             check=True,
         )
         print(f"usage_generate_enterprise_files: {time.perf_counter() - started:.1f} s")

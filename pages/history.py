@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
@@ -25,6 +26,7 @@ from app.components import (
 )
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
+from app.model.schema import empty_totals
 from app.query import parse_choice, parse_date
 from app.services import get_services
 
@@ -235,13 +237,11 @@ def update_history(start, end, granularity):
 
 
 def _empty():
-    from app.model.schema import empty_totals
 
     return ua.rollup(empty_totals(), "day")
 
 
 def _empty_seats():
-    import pandas as pd
 
     return pd.DataFrame(
         {"day": pd.Series(dtype="datetime64[ns]"), "total_seats": [], "active_seats": []}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from app.dash_payload import find_callback, payload
 from app.settings import Settings
+from tests.support.dash_payload import find_callback, payload
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from app.dash_payload import find_callback, payload
 from app.factory import create_app
 from app.settings import Secret, Settings
+from tests.support.dash_payload import find_callback, payload
 
 
 def make_client(tmp_path, configured: bool):

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.sample.catalog import AS_OF, CUSTOM_MODEL
-from app.sample.timeline import seats_on
 from app.settings import PROJECT_ROOT
+from sample.catalog import AS_OF, CUSTOM_MODEL
+from sample.timeline import seats_on
 from tests.support.sample_shapes import read_records
 
 SAMPLE = PROJECT_ROOT / "sample_data"

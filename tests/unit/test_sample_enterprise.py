@@ -6,8 +6,8 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.sample import enterprise_metrics_days, iter_enterprise_metrics_days, seat_records
-from app.sample.writer import write_enterprise_metrics
+from sample import enterprise_metrics_days, iter_enterprise_metrics_days, seat_records
+from sample.writer import write_enterprise_metrics
 from tests.support.sample_shapes import differences, merged_shape, reference
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.sample import generate, metrics_days, seat_records
-from app.sample.__main__ import main
 from app.settings import PROJECT_ROOT
+from sample import generate, metrics_days, seat_records
+from sample.__main__ import main
 
 SAMPLE = PROJECT_ROOT / "sample_data"
 
@@ -44,9 +44,9 @@ def test_other_seed_gives_other_data() -> None:
 def test_committed_sample_data_is_what_the_generator_writes(first: dict[str, bytes]) -> None:
     committed = contents(SAMPLE)
     missing = sorted(set(first) - set(committed))
-    assert missing == [], f"sample_data lacks {missing}: run python -m app.sample"
+    assert missing == [], f"sample_data lacks {missing}: run python -m sample"
     stale = [name for name in first if committed[name] != first[name]]
-    assert stale == [], f"sample_data is out of date ({stale[:3]}...): run python -m app.sample"
+    assert stale == [], f"sample_data is out of date ({stale[:3]}...): run python -m sample"
 
 
 def test_sample_data_stays_small(first: dict[str, bytes]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from app.sample.catalog import FEATURES
 from app.settings import PROJECT_ROOT
+from sample.catalog import FEATURES
 from tests.support.sample_shapes import (
     differences,
     merged_shape,

@@ -1,4 +1,4 @@
-"""``python -m app.sample [--out DIR] [--scale default|enterprise] [--seed N]``."""
+"""``python -m sample [--out DIR] [--scale default|enterprise] [--seed N]``."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from app.sample.writer import SCALES, generate, stale_files
 from app.settings import PROJECT_ROOT
+from sample.writer import SCALES, generate, stale_files
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m app.sample",
+        prog="python -m sample",
         description="Write the synthetic Northwind Digital Services Copilot data set (deterministic).",
     )
     parser.add_argument(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from app.sample.catalog import (
+from sample.catalog import (
     AS_OF,
     METRICS_END,
     METRICS_START,
@@ -20,11 +20,11 @@ from app.sample.catalog import (
     USAGE_END,
     USAGE_START,
 )
-from app.sample.metrics import iter_enterprise_metrics_days, metrics_days
-from app.sample.readme import README
-from app.sample.reports import USER_DAYS, org_day_totals, report_record, users_day
-from app.sample.roster import billing_response, people, seat_records
-from app.sample.usage import usage_summary_days
+from sample.metrics import iter_enterprise_metrics_days, metrics_days
+from sample.readme import README
+from sample.reports import USER_DAYS, org_day_totals, report_record, users_day
+from sample.roster import billing_response, people, seat_records
+from sample.usage import usage_summary_days
 
 SCALES = ("default", "enterprise")
 ENTERPRISE_SEATS = 100_000

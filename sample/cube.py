@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from app.sample.catalog import EDITORS, LANGUAGES, XCODE_FROM
-from app.sample.timeline import DayPlan
+from sample.catalog import EDITORS, LANGUAGES, XCODE_FROM
+from sample.timeline import DayPlan
 
 LANGUAGES_PER_USER = 2.0
 SMALL_GROUP = 12  # below this many people, draw each person instead of using shares

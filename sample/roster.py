@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import accumulate
 
-from app.sample.catalog import (
+from sample.catalog import (
     AS_OF,
     EMU_SUFFIX,
     FIRST_NAMES,
@@ -24,8 +24,8 @@ from app.sample.catalog import (
     SEATS_TOTAL,
     TEAMS,
 )
-from app.sample.cube import LANGUAGE_MIX
-from app.sample.timeline import day_plan, rolling_active, seats_on
+from sample.cube import LANGUAGE_MIX
+from sample.timeline import day_plan, rolling_active, seats_on
 
 NEVER = "never"
 BLANK = "blank"  # last_activity_at "" (an old export quirk)

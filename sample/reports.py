@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from app.sample.catalog import (
+from sample.catalog import (
     AS_OF,
     CHAT_MODELS,
     COMPLETION_MODEL,
@@ -23,8 +23,8 @@ from app.sample.catalog import (
     REPORTS_START,
     SEATS_TOTAL,
 )
-from app.sample.roster import Person, people
-from app.sample.timeline import (
+from sample.roster import Person, people
+from sample.timeline import (
     DayPlan,
     apportion,
     day_plan,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.sample.catalog import USAGE_END, USAGE_START
-from app.sample.cube import completion_cells
-from app.sample.timeline import day_plan, day_rng, days_between
+from sample.catalog import USAGE_END, USAGE_START
+from sample.cube import completion_cells
+from sample.timeline import day_plan, day_rng, days_between
 
 
 def missing_usage_days(start: date, end: date, seed: int) -> set[date]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from app.sample.catalog import HOLIDAYS, SEATS_TOTAL
+from sample.catalog import HOLIDAYS, SEATS_TOTAL
 
 EPOCH = date(2024, 2, 1)
 # (day, licensed seats): the roll-out, from a pilot of 60 to 420 seats.

@@ -11,11 +11,11 @@ data generations, with the overlaps a real long-term archive has.
 
 Regenerate (deterministic: the same seed always gives byte-identical files):
 
-    python -m app.sample                 # writes this folder (seed 7)
-    python -m app.sample --out DIR --seed 11
-    python -m app.sample --out /tmp/big --scale enterprise   # large, for benchmarks; not committed
+    python -m sample                 # writes this folder (seed 7)
+    python -m sample --out DIR --seed 11
+    python -m sample --out /tmp/big --scale enterprise   # large, for benchmarks; not committed
 
-Do not edit these files by hand: change `app/sample/` and regenerate. The data is fixed "as of"
+Do not edit these files by hand: change `sample/` and regenerate. The data is fixed "as of"
 **2026-11-20** and never depends on today's date.
 
 | file(s) | what it is | days |

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from app.sample.catalog import (
+from sample.catalog import (
     CUSTOM_MODEL,
     CUSTOM_MODEL_FROM,
     CUSTOM_MODEL_TO,
@@ -22,8 +22,8 @@ from app.sample.catalog import (
     METRICS_START,
     REPOSITORIES,
 )
-from app.sample.cube import Cell, completion_cells
-from app.sample.timeline import day_plan, day_rng, days_between, ramp
+from sample.cube import Cell, completion_cells
+from sample.timeline import day_plan, day_rng, days_between, ramp
 
 CHAT_EDITORS = ("vscode", "jetbrains", "visualstudio", "xcode")
 CUSTOM_LANGUAGES = ("python", "typescript", "go")
