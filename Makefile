@@ -9,7 +9,7 @@ PORT ?= 8050
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENDOR := assets/vendor
 
-.PHONY: run test bench lint format install install-test assets system-tools example-history sample lock lock-check image-size lambda-package clean
+.PHONY: run test test-fast bench lint format install install-test assets system-tools example-history sample lock lock-check image-size lambda-package clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ run: install example-history
 
 test: install-test
 	$(PY) -m pytest -q
+
+# Unit tests only (no servers, no browser): the quick loop while editing, well under a minute.
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest -q tests/unit
 
 bench: install-test
 	$(PY) -m bench

@@ -12,7 +12,6 @@ from tests.support.security_gunicorn import (
     REAL_APP,
     SUPPORT_APP,
     GunicornApp,
-    real_app_is_protected,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -24,13 +23,7 @@ PAGES = ("/", "/seats", "/history")
     scope="module",
     params=[
         SUPPORT_APP,
-        pytest.param(
-            REAL_APP,
-            marks=pytest.mark.skipif(
-                not real_app_is_protected(),
-                reason="app/factory.py does not call install_security yet",
-            ),
-        ),
+        REAL_APP,
     ],
 )
 def server(request):

@@ -19,7 +19,6 @@ from tests.support.security_gunicorn import (
     REAL_APP,
     SUPPORT_APP,
     GunicornApp,
-    real_app_is_protected,
 )
 
 pytestmark = pytest.mark.integration
@@ -47,13 +46,7 @@ def security_env() -> dict[str, str]:
 
 
 def targets() -> list:
-    real = pytest.param(
-        REAL_APP,
-        marks=pytest.mark.skipif(
-            not real_app_is_protected(), reason="app/factory.py does not call install_security yet"
-        ),
-    )
-    return [SUPPORT_APP, real]
+    return [SUPPORT_APP, REAL_APP]
 
 
 @pytest.fixture(scope="module", params=targets())

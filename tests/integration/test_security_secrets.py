@@ -22,7 +22,6 @@ from tests.support.security_gunicorn import (
     REAL_APP,
     SUPPORT_APP,
     GunicornApp,
-    real_app_is_protected,
 )
 from tests.support.security_sentry import SentryCaptureServer
 
@@ -55,13 +54,7 @@ def broken_private_key() -> str:
     scope="module",
     params=[
         SUPPORT_APP,
-        pytest.param(
-            REAL_APP,
-            marks=pytest.mark.skipif(
-                not real_app_is_protected(),
-                reason="app/factory.py does not call install_security yet",
-            ),
-        ),
+        REAL_APP,
     ],
 )
 def run(request):

@@ -17,12 +17,6 @@ REAL_APP = "app.wsgi:server"
 SUPPORT_APP = "tests.support.security_app:server"
 
 
-def real_app_is_protected() -> bool:
-    """True once the lead's factory wires install_security (then the tests run against it)."""
-    factory = REPO / "app" / "factory.py"
-    return factory.exists() and "install_security" in factory.read_text(encoding="utf-8")
-
-
 class GunicornApp:
     """``with GunicornApp(target, env) as app: httpx.get(app.url + "/")``; output kept in files."""
 
