@@ -21,7 +21,9 @@ exports with the tree's ``python -m app.collect import`` (``--empty-history`` sk
 
 Run: ``python -m bench.bench_instance [--tree DIR] [--data DIR]`` (or ``python -m bench``).
 Defaults: tree = the repo holding this bench package; data = TREE/var/bench/enterprise,
-generated with ``python -m app.sample --scale enterprise`` when missing.
+generated with ``python -m sample --scale enterprise`` (``app.sample`` in older trees) when
+missing. The Parquet facts of trees that write them go to a fresh temporary ``FACTS_DIR`` per
+run, so the conversion is part of the measured start.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,12 +72,14 @@ CALLBACK_HEADERS = {
     "Accept": "application/json",
     "Accept-Encoding": "gzip, deflate, br, zstd",
 }
-# Generators of the example data, newest location last (tried in this order).
-SAMPLE_MODULES = ("app.sample", "sample", "tools.sample")
+# Generators of the example data, tried in this order: ``sample`` (top level) in current trees,
+# ``app.sample`` before it left the runtime package.
+SAMPLE_MODULES = ("sample", "app.sample", "tools.sample")
 # Environment that must not leak from the caller into the benchmarked instance.
 DROPPED_ENV = re.compile(
     r"^(BASIC_AUTH_|ALLOWED_IPS|TRUSTED_PROXIES|REDIS_URL|SENTRY_|VCAP_|GITHUB_|AWS_|DASH_DEBUG"
-    r"|GUNICORN_|PORT$|WEB_CONCURRENCY|SAMPLE_DATA_DIR|HISTORY_STORE|DATA_SOURCE|LOG_|PYTHONPATH)"
+    r"|GUNICORN_|PORT$|WEB_CONCURRENCY|SAMPLE_DATA_DIR|HISTORY_STORE|DATA_SOURCE|LOG_|PYTHONPATH"
+    r"|FACTS_DIR)"
 )
 
 
@@ -145,15 +151,17 @@ def mb(kb: float | None) -> str:
     return "gone" if kb is None else f"{kb / 1024:.0f}"
 
 
-def report_pss(label: str, master: int) -> int:
-    """Print the instance's total PSS and each process's; returns the total in kB."""
-    workers = children(master)
-    sizes = {master: pss_kb(master), **{w: pss_kb(w) for w in workers}}
+def report_pss(label: str, master: int, workers: set[int] | None = None) -> int:
+    """Print the instance's total PSS and each process's; returns the total in kB. Children of
+    the master not in ``workers`` (when given) are shown as other children (a build, say)."""
+    procs = children(master)
+    sizes = {master: pss_kb(master), **{w: pss_kb(w) for w in procs}}
     total = sum(v for v in sizes.values() if v)
     figure(f"instance PSS {label}", mb(total), "MB")
     figure(f"  master pid {master} PSS {label}", mb(sizes[master]), "MB")
-    for w in workers:
-        figure(f"  worker pid {w} PSS {label}", mb(sizes[w]), "MB")
+    for w in procs:
+        kind = "worker" if workers is None or w in workers else "other child"
+        figure(f"  {kind} pid {w} PSS {label}", mb(sizes[w]), "MB")
     return total
 
 
@@ -213,7 +221,7 @@ def request(
     body: bytes | None = None,
     headers: dict | None = None,
     timeout: float = 120.0,
-    owners: list[int] | None = None,
+    owners: list[int] | Callable[[], list[int]] | None = None,
 ) -> Answer:
     """One request on a fresh connection, timed to the last byte of the answer. With
     ``owners``, also find which of those processes served it (from the open connection)."""
@@ -228,7 +236,8 @@ def request(
             response.status, ms, len(data), data, response.getheader("Content-Encoding") or ""
         )
         if owners and conn.sock is not None:
-            answer.pid = socket_owner(port, conn.sock.getsockname()[1], owners)
+            pids = owners() if callable(owners) else owners  # after the answer: new workers too
+            answer.pid = socket_owner(port, conn.sock.getsockname()[1], pids)
         return answer
     except (OSError, http.client.HTTPException) as exc:
         return Answer(0, (time.perf_counter() - started) * 1000, error=type(exc).__name__)
@@ -281,6 +290,13 @@ def check_tree_imports(tree: Path) -> None:
     figure("app package imported from", where or result.stderr.strip()[-300:])
     if not where or not Path(where).resolve().is_relative_to(tree.resolve()):
         raise RuntimeError(f"the tree's app package is not the one imported: {where!r}")
+    # The venv's editable install also maps ``pages`` (a namespace package) to its own repo: a
+    # page module must still resolve to the tree's file (found, not imported: pages need an app).
+    probe = "import importlib.util as u; print(u.find_spec('pages.usage').origin)"
+    result = run_python(tree, ["-c", probe])
+    where = result.stdout.strip()
+    if where and not Path(where).resolve().is_relative_to(tree.resolve()):
+        raise RuntimeError(f"pages.usage resolves outside the tree: {where!r}")
 
 
 def describe_tree(tree: Path) -> None:
@@ -357,6 +373,7 @@ class Server:
     data: Path
     history: Path
     log_path: Path
+    facts: Path | None = None  # FACTS_DIR: a fresh folder per run, so the conversion is timed
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     started: float = 0.0
@@ -381,13 +398,21 @@ class Server:
             "HISTORY_STORE": f"file://{self.history}",
             "LOG_FORMAT": "text",
             "DATA_SOURCE": "example",
+            **({"FACTS_DIR": str(self.facts)} if self.facts is not None else {}),
         }
 
     def start(self) -> None:
         env = self.env()
         shown = " ".join(
             f"{k}={env[k]}"
-            for k in ("WEB_CONCURRENCY", "SAMPLE_DATA_DIR", "HISTORY_STORE", "LOG_FORMAT")
+            for k in (
+                "WEB_CONCURRENCY",
+                "SAMPLE_DATA_DIR",
+                "HISTORY_STORE",
+                "LOG_FORMAT",
+                "FACTS_DIR",
+            )
+            if k in env
         )
         note(
             f"cd {self.tree} && {shown} DATA_SOURCE=example PYTHONPATH={self.tree} "
@@ -422,14 +447,26 @@ class Server:
             time.sleep(0.05)
         raise TimeoutError(f"/readyz not 200 within {timeout} s: {self.tail()}")
 
+    def booted_workers(self) -> set[int]:
+        """Pids gunicorn logged as workers ("Booting worker with pid: N")."""
+        with contextlib.suppress(OSError):
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+            return {int(m) for m in re.findall(r"Booting worker with pid: (\d+)", text)}
+        return set()
+
+    def worker_children(self) -> list[int]:
+        """The master's children that are gunicorn workers (not, say, a facts build it runs)."""
+        booted = self.booted_workers()
+        return [pid for pid in children(self.pid) if pid in booted]
+
     def workers(self, count: int = WORKERS, timeout: float = 60.0) -> list[int]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = children(self.pid)
+            found = self.worker_children()
             if len(found) >= count:
                 return found
             time.sleep(0.05)
-        return children(self.pid)
+        return self.worker_children()
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -478,12 +515,30 @@ def short_name(payload: dict) -> str:
     return outs[0] + (f" (+{len(outs) - 1} outputs)" if len(outs) > 1 else "")
 
 
+def is_update(url: str) -> bool:
+    """A callback request (Dash 4 adds a query string to the path, so no ``endswith``)."""
+    return urllib.parse.urlsplit(url).path == UPDATE_PATH
+
+
+QUIET_SECONDS = 2.0  # no callback in flight or sent for this long: the page has settled
+PAGE_TIMEOUT_SECONDS = 300.0
+
+
 def record_pages(port: int, paths: list[str]) -> dict[str, list[dict]]:
-    """Open each page in headless Chromium; returns the callback bodies each page sent."""
+    """Open each page in headless Chromium; returns the callback bodies each page sent.
+
+    Callbacks are matched on the URL's path: Dash 4's renderer posts to
+    ``/_dash-update-component?endId=...``, so matching the whole URL (``endswith``) records
+    nothing. A page counts as loaded when no callback has been in flight or sent for
+    ``QUIET_SECONDS`` (and, for the timed pages, once their main callback has answered), not at
+    ``networkidle``: Dash chains callbacks, and between links of the chain the browser may
+    parse or draw (plotly.js) for longer than networkidle's 500 ms without any request.
+    """
     from playwright.sync_api import sync_playwright
 
     recorded: dict[str, list[dict]] = {}
     base = f"http://127.0.0.1:{port}"
+    main_outputs = {t.path: t.main_output for t in TIMED}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -492,37 +547,70 @@ def record_pages(port: int, paths: list[str]) -> dict[str, list[dict]]:
                 bodies: list[dict] = []
                 statuses: list[int] = []
                 errors: list[str] = []
-                finished: list[float] = []
+                state = {"in_flight": 0, "last": time.perf_counter(), "done": 0.0, "main": False}
+                wanted = main_outputs.get(path)
                 page = context.new_page()
 
-                def on_request(req, bodies=bodies) -> None:
-                    if req.method == "POST" and req.url.endswith(UPDATE_PATH) and req.post_data:
-                        with contextlib.suppress(ValueError):
-                            bodies.append(json.loads(req.post_data))
+                def on_request(req, bodies=bodies, state=state, errors=errors) -> None:
+                    if req.method != "POST" or not is_update(req.url):
+                        return
+                    state["in_flight"] += 1
+                    state["last"] = time.perf_counter()
+                    data = req.post_data_buffer
+                    if data:
+                        try:
+                            bodies.append(json.loads(data))
+                        except ValueError:
+                            errors.append(f"callback body is not JSON ({len(data)} bytes)")
+
+                def on_end(req, failed=False, state=state, errors=errors, wanted=wanted) -> None:
+                    if req.method != "POST" or not is_update(req.url):
+                        return
+                    state["in_flight"] = max(0, state["in_flight"] - 1)
+                    state["last"] = state["done"] = time.perf_counter()
+                    if failed:
+                        errors.append(f"callback request failed: {req.failure}")
+                    elif wanted and not state["main"]:
+                        with contextlib.suppress(ValueError, TypeError):
+                            state["main"] = wanted in outputs_of(json.loads(req.post_data_buffer))
 
                 def on_response(resp, statuses=statuses) -> None:
-                    if resp.url.endswith(UPDATE_PATH):
+                    if is_update(resp.url):
                         statuses.append(resp.status)
 
                 page.on("request", on_request)
+                page.on("requestfinished", on_end)
+                page.on("requestfailed", lambda req, on_end=on_end: on_end(req, failed=True))
                 page.on("response", on_response)
-                page.on(
-                    "requestfinished",
-                    lambda req, finished=finished: finished.append(time.perf_counter()),
-                )
                 page.on(
                     "console", lambda m, errors=errors: m.type == "error" and errors.append(m.text)
                 )
                 page.on("pageerror", lambda e, errors=errors: errors.append(f"pageerror: {e}"))
                 started = time.perf_counter()
-                page.goto(base + path, wait_until="networkidle", timeout=300_000)
-                settled = (max(finished) if finished else time.perf_counter()) - started
+                page.goto(base + path, wait_until="load", timeout=PAGE_TIMEOUT_SECONDS * 1000)
+                loaded = time.perf_counter() - started
+                deadline = started + PAGE_TIMEOUT_SECONDS
+                while time.perf_counter() < deadline:
+                    quiet = time.perf_counter() - state["last"] >= QUIET_SECONDS
+                    if quiet and state["in_flight"] == 0 and (state["main"] or not wanted):
+                        break
+                    page.wait_for_timeout(100)  # lets Playwright deliver the events
+                else:
+                    note(
+                        f"browser page {path}: not settled after {PAGE_TIMEOUT_SECONDS:.0f} s "
+                        f"({state['in_flight']} callbacks in flight, main callback "
+                        f"{'answered' if state['main'] else 'not answered'})"
+                    )
+                settled = (state["done"] or time.perf_counter()) - started
                 bad = [s for s in statuses if s not in (200, 204)]
-                figure(f"browser page {path} settled (last request done) in", f"{settled:.2f}", "s")
+                figure(f"browser page {path} load event after", f"{loaded:.2f}", "s")
+                figure(f"browser page {path} last callback answered after", f"{settled:.2f}", "s")
                 figure(
                     f"browser page {path} callbacks",
                     f"{len(statuses)} ({len(bad)} not 200/204{': ' + str(bad) if bad else ''})",
                 )
+                if wanted and not state["main"]:
+                    note(f"browser page {path}: its main callback ({wanted}) never answered")
                 if errors:
                     figure(f"browser page {path} console errors", len(errors))
                     for text in errors[:5]:
@@ -691,8 +779,9 @@ def replacement_worker(server: Server, payload: dict, window: float = 10.0) -> N
     def client() -> None:
         while not stop.is_set():
             started = time.perf_counter() - t0
-            owners = [*children(server.pid)]
-            answer = post_callback(server.port, payload, timeout=60, owners=owners)
+            answer = post_callback(
+                server.port, payload, timeout=60, owners=lambda: [victim, *children(server.pid)]
+            )
             with lock:
                 results.append((started + answer.ms / 1000, answer))
 
@@ -732,10 +821,15 @@ def replacement_worker(server: Server, payload: dict, window: float = 10.0) -> N
 
     if victim in children(server.pid):
         note(f"the old worker {victim} is still a child of the master")
-    if not appeared:
+    booted = server.booted_workers()
+    others = sorted(pid for pid in appeared if pid not in booted)
+    if others:
+        note(f"new children of the master that are not workers: {others}")
+    new_workers = {pid: at for pid, at in appeared.items() if pid in booted}
+    if not new_workers:
         figure("replacement: new worker appeared", "never (within 60 s)")
         return
-    new_pid, new_at = min(appeared.items(), key=lambda kv: kv[1])
+    new_pid, new_at = min(new_workers.items(), key=lambda kv: kv[1])
     figure("replacement: new worker process appeared after", f"{new_at:.2f}", f"s (pid {new_pid})")
     new_served = [(t, a) for t, a in served_by_new() if a.pid == new_pid]
     if new_served:
@@ -761,6 +855,21 @@ def replacement_worker(server: Server, payload: dict, window: float = 10.0) -> N
         figure(
             f"replacement: callbacks in the first {window:.0f} s",
             f"{len(first_window)} ({sum(a.status != 200 for a in first_window)} failed)",
+        )
+        done_at, slowest = max(((t, a) for t, a in results if t <= window), key=lambda ta: ta[1].ms)
+        role = (
+            "the SIGTERMed worker"
+            if slowest.pid == victim
+            else "the new worker"
+            if slowest.pid == new_pid
+            else "the other old worker"
+            if slowest.pid in old_workers
+            else "an unknown process"
+        )
+        figure(
+            "replacement: slowest of those",
+            f"sent at {done_at - slowest.ms / 1000:.2f} s, status {slowest.status or slowest.error}, "
+            f"served by {role} (pid {slowest.pid})",
         )
     failed = [a for _, a in results if a.status != 200]
     if failed:
@@ -793,6 +902,22 @@ def summarise_log(path: Path) -> None:
     errors = [ln for ln in lines if " ERROR " in ln or " CRITICAL " in ln or "Traceback" in ln]
     warnings = [ln for ln in lines if " WARNING " in ln]
     figure("server log", f"{len(lines)} lines, {len(errors)} errors, {len(warnings)} warnings")
+    # The app's access lines: "... app.access [request id] METHOD PATH STATUS 1.2ms".
+    access = re.findall(r"app\.access \[[^\]]*\] (\S+) (\S+) (\d{3}) ", text)
+    statuses: dict[str, int] = {}
+    for _, _, status in access:
+        statuses[status] = statuses.get(status, 0) + 1
+    figure(
+        "server log requests",
+        f"{len(access)} ({', '.join(f'{k}: {v}' for k, v in sorted(statuses.items())) or 'none'})",
+    )
+    failing: dict[str, int] = {}
+    for method, path, status in access:
+        if int(status) >= 400:
+            key = f"{method} {path} {status}"
+            failing[key] = failing.get(key, 0) + 1
+    for key, count in sorted(failing.items(), key=lambda kv: -kv[1])[:8]:
+        note(f"  log: {count} x {key}")
     seen: set[str] = set()
     for line in errors + warnings:
         key = re.sub(r"^\S+ \S+ ", "", line)[:200]
@@ -840,9 +965,11 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-instance-"))
     history = work / "history"
     history.mkdir()
+    facts = work / "facts"  # created by the app (trees without Parquet facts ignore it)
     saved = payload_file(data, tree)
     saved.parent.mkdir(parents=True, exist_ok=True)
-    server = Server(tree, data, history, saved.parent / f"server-{tree.name}.log")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    server = Server(tree, data, history, saved.parent / f"server-{tree.name}-{stamp}.log", facts)
     try:
         if not args.empty_history:
             with Step("history import"):
@@ -853,7 +980,16 @@ def main(argv: list[str] | None = None) -> int:
             workers = server.workers()
             figure("workers up", f"{len(workers)} (pids {' '.join(map(str, workers))})")
             figure("all workers up after", f"{time.perf_counter() - server.started:.2f}", "s")
-        report_pss("after start", server.pid)
+        if facts.exists():
+            written = [p for p in facts.rglob("*") if p.is_file()]
+            figure(
+                "facts written",
+                f"{sum(p.stat().st_size for p in written) / 1e6:.1f} MB in {len(written)} files "
+                f"({sum(p.suffix == '.parquet' for p in written)} Parquet) under FACTS_DIR",
+            )
+        else:
+            note("no FACTS_DIR written (this tree keeps its data in memory)")
+        report_pss("after start", server.pid, server.booted_workers())
 
         with Step("plain GETs"):
             get_pages(server.port, paths)
@@ -888,13 +1024,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{p} {len(distinct(b))} distinct ({len(b)} sent)" for p, b in recorded.items()
             ),
         )
-        report_pss("after all pages", server.pid)
+        report_pss("after all pages", server.pid, server.booted_workers())
 
         with Step("replay once"):
             replay_once(server.port, recorded)
         with Step("callback latency"):
             chosen = callback_latency(server.port, recorded, args.requests)
-        report_pss("after callback timings", server.pid)
+        report_pss("after callback timings", server.pid, server.booted_workers())
 
         with Step("replacement worker"):
             payload = chosen.get("usage") or next(iter(chosen.values()), None)
@@ -902,7 +1038,7 @@ def main(argv: list[str] | None = None) -> int:
                 note("no callback to drive the replacement test with")
             else:
                 replacement_worker(server, payload)
-        report_pss("after worker replacement", server.pid)
+        report_pss("after worker replacement", server.pid, server.booted_workers())
     finally:
         with Step("stop"):
             server.stop()
