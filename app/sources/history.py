@@ -5,6 +5,10 @@ The dashboard never writes to the store. It asks for the stored snapshot at most
 once as a fact folder named after its ETag and opened as the new :class:`Snapshot`. While the
 store is unreachable the last good snapshot is served, marked stale, and asked for again after
 ``retry_seconds``.
+
+A process that has no snapshot yet (a new or recycled worker) first asks only for the stored
+snapshot's ETag: when another process has already written that ETag's fact folder, it opens the
+folder instead of downloading and decoding the whole history again (seconds for a large store).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from app.engine import files
+import pandas as pd
+
+from app.engine import db, files
 from app.engine.snapshot import (
     HistoryInfo,
     Snapshot,
@@ -29,6 +35,7 @@ from app.settings import Settings
 from app.storage import open_history_store
 from app.storage.history import History, HistoryStore
 from app.storage.objects import StorageError
+from app.storage.seats import SEATS_OVER_TIME_COLUMNS
 
 log = logging.getLogger(__name__)
 NAME, LABEL = "history", "History store"
@@ -79,6 +86,10 @@ class HistorySource:
         try:
             if self._store is None:
                 self._store = open_history_store(self.settings)
+            if current is None:
+                reused = self._written_by_another_process(self._store)
+                if reused is not None:
+                    return reused
             history = self._store.load_history(if_none_match=etag)
         except StorageError as exc:
             log.warning("history store unavailable: %s", exc)
@@ -99,22 +110,65 @@ class HistorySource:
         stale = current.stale_since or dt.datetime.now(dt.UTC)
         return current.with_status(fetched_at=current.fetched_at, stale_since=stale, error=message)
 
+    def _folder(self, location: str, etag: str | None):
+        return files.folder_for(self.settings.facts_dir, NAME, fingerprint(location, etag))
+
+    def _written_by_another_process(self, store: HistoryStore) -> Snapshot | None:
+        """The stored snapshot's fact folder, when some process has already written it."""
+        etag = store.snapshot_etag()
+        if etag is None:
+            return None
+        folder = self._folder(store.location, etag)
+        if not files.is_complete(folder):
+            return None
+        try:
+            return self._open_folder(folder)
+        except Exception:  # noqa: BLE001 - a broken folder is rebuilt from the store
+            log.warning("history facts in %s unreadable; reading the store", folder.name)
+            return None
+
     def _open(self, history: History) -> Snapshot:
-        key = fingerprint(history.location, history.snapshot_etag, history.updated_at)
-        folder = files.folder_for(self.settings.facts_dir, NAME, key)
+        folder = self._folder(history.location, history.snapshot_etag)
+        about = {
+            "location": history.location,
+            "updated_at": history.updated_at.isoformat() if history.updated_at else None,
+            "source_objects": history.source_objects,
+            "etag": history.snapshot_etag,
+        }
         write_source_facts(
             folder,
             history.usage,
             extra_tables={"seats_over_time": history.seats_over_time},
-            extra_meta={"problems": [[p.source, p.record, p.message] for p in history.problems]},
+            extra_meta={
+                "problems": [[p.source, p.record, p.message] for p in history.problems],
+                "history": about,
+            },
         )
         files.prune(self.settings.facts_dir, NAME, keep=folder)
+        return self._open_folder(folder)
+
+    @staticmethod
+    def _open_folder(folder) -> Snapshot:
+        """A history snapshot over its fact folder (every process reads the same files)."""
+        about = files.read_meta(folder)["history"]
         snapshot = open_source_facts(folder, NAME, LABEL)
+        updated_at = about.get("updated_at")
         info = HistoryInfo(
-            seats_over_time=history.seats_over_time,
-            location=history.location,
-            updated_at=history.updated_at,
-            source_objects=history.source_objects,
-            etag=history.snapshot_etag,
+            seats_over_time=_seats_over_time(folder),
+            location=about.get("location") or "",
+            updated_at=dt.datetime.fromisoformat(updated_at) if updated_at else None,
+            source_objects=int(about.get("source_objects") or 0),
+            etag=about.get("etag"),
         )
         return replace(snapshot, history=info, fetched_at=dt.datetime.now(dt.UTC))
+
+
+def _seats_over_time(folder) -> pd.DataFrame:
+    """``seats_over_time.parquet`` with the dtypes of :func:`app.storage.seats.seats_frame`."""
+    frame = db.query(
+        f"SELECT * FROM {db.parquet(folder / 'seats_over_time.parquet')} ORDER BY day"
+    )
+    frame["day"] = frame["day"].astype("datetime64[ns]")
+    for name in SEATS_OVER_TIME_COLUMNS[1:]:
+        frame[name] = frame[name].astype("int64")
+    return frame[list(SEATS_OVER_TIME_COLUMNS)].reset_index(drop=True)

@@ -160,6 +160,10 @@ class HistoryStore:
             )
         return _history_from_snapshot(snapshot, stored.etag, self.location)
 
+    def snapshot_etag(self) -> str | None:
+        """The stored snapshot's ETag without downloading it (``None``: no snapshot yet)."""
+        return self.objects.etag(layout.SNAPSHOT_KEY)
+
     @staticmethod
     def _decode_snapshot(data: bytes) -> Snapshot:
         document = decode_document(layout.SNAPSHOT_KEY, data, "snapshot")

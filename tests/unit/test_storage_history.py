@@ -296,6 +296,34 @@ class FlakyObjects(FileObjectStore):
             raise StorageError("S3 could not read 'snapshot/history.json.gz': connection refused")
         return super().get(key, if_none_match)
 
+    def etag(self, key: str):
+        if self.down:
+            raise StorageError("S3 could not check 'snapshot/history.json.gz': connection refused")
+        return super().etag(key)
+
+
+def test_a_new_worker_opens_the_facts_another_wrote_without_downloading(tmp_path: Path) -> None:
+    """A recycled worker asks for the snapshot's ETag only, then reads the shared fact folder."""
+    now = [0.0]
+    objects = FlakyObjects(tmp_path / "store")
+    writer = HistoryStore(FileObjectStore(tmp_path / "store"))
+    _write_report_days(writer, [dt.date(2026, 1, 1), dt.date(2026, 1, 2)], scale=2)
+    writer.write_seats(
+        dt.date(2026, 1, 2), [sd.seat(i, "2026-01-01T00:00:00Z") for i in range(3)], 3
+    )
+    writer.rebuild()
+    first = _source(tmp_path, objects, now).snapshot()
+    assert objects.gets == 1
+    second = _source(tmp_path, objects, now).snapshot()
+    assert objects.gets == 1  # nothing downloaded: the ETag matched a complete folder
+    assert second.folder == first.folder and second.error is None and second.has_data
+    pd.testing.assert_frame_equal(second.usage.totals, first.usage.totals)
+    pd.testing.assert_frame_equal(second.history.seats_over_time, first.history.seats_over_time)
+    assert second.history.etag == first.history.etag
+    assert second.history.updated_at == first.history.updated_at
+    assert second.history.source_objects == first.history.source_objects > 0
+    assert second.history.location == first.history.location
+
 
 def test_unreachable_store_serves_the_last_snapshot_then_fails_fast(tmp_path: Path) -> None:
     now = [0.0]
