@@ -165,9 +165,7 @@ class HistorySource:
 
 def _seats_over_time(folder) -> pd.DataFrame:
     """``seats_over_time.parquet`` with the dtypes of :func:`app.storage.seats.seats_frame`."""
-    frame = db.query(
-        f"SELECT * FROM {db.parquet(folder / 'seats_over_time.parquet')} ORDER BY day"
-    )
+    frame = db.query(f"SELECT * FROM {db.parquet(folder / 'seats_over_time.parquet')} ORDER BY day")
     frame["day"] = frame["day"].astype("datetime64[ns]")
     for name in SEATS_OVER_TIME_COLUMNS[1:]:
         frame[name] = frame[name].astype("int64")
