@@ -17,6 +17,7 @@ from app.security.install import install_security
 from app.services import EXTENSION_KEY, Services
 from app.settings import PROJECT_ROOT, Settings
 from app.source_switch import register_callbacks as register_source_switch
+from app.static_caching import install_static_caching
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +47,21 @@ def add_health_routes(server: flask.Flask) -> None:
         return flask.jsonify({"ready": ok, "reason": reason}), (200 if ok else 503)
 
 
-def validation_layout() -> dash.html.Div:
-    """Every page's components, built without data (no request context, so pages skip it).
+def finish_dash_setup(app: dash.Dash) -> None:
+    """Run Dash's first-request set-up now, once, before any request is served.
 
-    Dash builds this itself on the first request by calling every page's layout, which loads
-    data; a browser whose first requests overlap that build would get a config without the
-    pages' ids and log "ID not found in layout". Setting it up front closes that window."""
-    pages = [
-        page["layout"]() if callable(page["layout"]) else page["layout"]
-        for page in dash.page_registry.values()
-    ]
-    return dash.html.Div([shell(), *pages])
+    Dash does it on the first request of each process, and marks it done *before* it has copied
+    the pages' callbacks into ``callback_map`` and built the validation layout: other threads
+    arriving meanwhile were answered 400 ("names no registered callback") after every worker
+    start. One internal ``GET /healthz`` (an open path that passes every guard) runs those hooks
+    here, while the services serve no data, so nothing touches files, GitHub or S3. Under
+    gunicorn's ``preload_app`` every worker then inherits a finished app.
+    """
+    services: Services = app.server.extensions[EXTENSION_KEY]
+    with services.layouts_only():
+        response = app.server.test_client().get("/healthz")
+    if response.status_code != 200 or not any("_pages_content" in k for k in app.callback_map):
+        raise RuntimeError(f"Dash's set-up did not complete (GET /healthz {response.status_code})")
 
 
 def create_app(settings: Settings | None = None, *, isolated_builds: bool = False) -> dash.Dash:
@@ -88,10 +93,11 @@ def create_app(settings: Settings | None = None, *, isolated_builds: bool = Fals
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     install_security(server, settings, dash_app=app)
     install_callback_guard(app)
-    app.validation_layout = validation_layout()
+    install_static_caching(server, app.config.requests_pathname_prefix)
     app.layout = shell
     register_source_switch(app)
     server.config["COPILOT_SETTINGS"] = settings
+    finish_dash_setup(app)
     if settings.debug:
         log.warning("DASH_DEBUG is on: never use it in production")
     return app

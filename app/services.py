@@ -15,6 +15,8 @@ No user state lives in server memory: which source a user looks at is kept in th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -66,6 +68,7 @@ class Services:
         self.history = HistorySource(settings)
         self.live: LiveSource | None = None
         self.live_cache: RefreshingCache[Snapshot] | None = None
+        self._layouts_only = False
         if settings.github_app_configured:
             self.live = LiveSource(settings)
             self.live_cache = live_cache_for(settings, self.live)
@@ -94,6 +97,9 @@ class Services:
     def snapshot(self, source: str | None = None) -> Snapshot:
         """The current snapshot of ``source`` (``history``, or a usage source: the user's choice
         when usable, else the default)."""
+        if self._layouts_only:
+            name = "history" if source == "history" else self.resolve_source(source)
+            return empty_snapshot(name, SOURCE_LABELS.get(name, "History store"))
         if source == "history":
             return self.history.snapshot()
         name = self.resolve_source(source)
@@ -113,6 +119,19 @@ class Services:
             error=live_message(cached),
         )
         return _with_as_of(snapshot, pd.Timestamp(moment).tz_convert("UTC"))
+
+    @contextmanager
+    def layouts_only(self) -> Iterator[None]:
+        """Serve empty snapshots meanwhile: pages build their layouts without reading any data.
+
+        For Dash's one-time set-up at start-up, which calls every page's layout to learn the
+        ids; it must not read files, call GitHub or open S3 before gunicorn forks.
+        """
+        self._layouts_only = True
+        try:
+            yield
+        finally:
+            self._layouts_only = False
 
     def warm(self) -> None:
         """Convert the example data now (the WSGI entry calls this before forking)."""

@@ -481,4 +481,3 @@ def test_unlock_does_not_delete_a_lock_that_changed_hands(server):
     again = store.try_lock(10)
     store.unlock(again)
     assert client.get(store.lock_key) is None
-
