@@ -56,10 +56,13 @@ def install_static_caching(server: flask.Flask, prefix: str = "/") -> None:
     @server.after_request
     def cache_control(response: flask.Response) -> flask.Response:
         request = flask.request
-        if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
-            if is_fingerprinted(local(request.path), request.args):
-                response.headers["Cache-Control"] = IMMUTABLE
-                return response
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code in (200, 304)
+            and is_fingerprinted(local(request.path), request.args)
+        ):
+            response.headers["Cache-Control"] = IMMUTABLE
+            return response
         if response.mimetype == "text/html":
             response.headers["Cache-Control"] = NEVER_CACHED
         return response
