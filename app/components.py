@@ -101,9 +101,14 @@ def chart_card(graph_id: str, title: str, height: int = 340, announce: bool = Fa
                     delay_show=250,
                 ),
                 html.P("", id=f"{graph_id}-summary", className="small text-muted mb-1", **live),
+                # Filled only while open (app/lazy_tables.py): most readers never open it.
                 html.Details(
                     [
-                        html.Summary(f"Show the numbers: {title}", className="small"),
+                        html.Summary(
+                            f"Show the numbers: {title}",
+                            id=f"{graph_id}-numbers",
+                            className="small",
+                        ),
                         html.Div(id=f"{graph_id}-table", className="table-responsive mt-2"),
                     ]
                 ),

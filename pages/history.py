@@ -12,6 +12,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
+from app import lazy_tables
 from app.analytics import usage as ua
 from app.components import (
     chart_card,
@@ -112,14 +113,10 @@ def layout(start=None, end=None, granularity=None, **_ignored):
     ],
     Output("history-suggestions-graph", "figure"),
     Output("history-suggestions-graph-summary", "children"),
-    Output("history-suggestions-graph-table", "children"),
     Output("history-lines-graph", "figure"),
-    Output("history-lines-graph-table", "children"),
     Output("history-people-graph", "figure"),
-    Output("history-people-graph-table", "children"),
     Output("history-seats-graph", "figure"),
     Output("history-seats-graph-summary", "children"),
-    Output("history-seats-graph-table", "children"),
     Output("history-notices", "children"),
     Input("history-dates", "start_date"),
     Input("history-dates", "end_date"),
@@ -166,14 +163,10 @@ def update_history(start, end, granularity):
             *kpi_values,
             empty,
             "No history.",
-            None,
             hf.lines_figure(_empty(), []),
-            None,
             hf.people_figure(_empty(), [], granularity),
-            None,
             seats_fig,
             "",
-            None,
             notices,
         )
 
@@ -198,12 +191,7 @@ def update_history(start, end, granularity):
         fmt_int(k.lines_accepted),
         fmt_pct(k.line_acceptance_rate) + " of lines suggested",
     ]
-    header, rows = hf.history_table(rolled, granularity)
-    table = data_table(header, rows, "History per period")
-    seats = history.seats_over_time
-    if not seats.empty:
-        seats = seats.loc[(seats["day"] >= str(chosen[0])) & (seats["day"] <= str(chosen[1]))]
-    s_header, s_rows = hf.seats_table(seats)
+    seats = _seats_in(history.seats_over_time, chosen)
     seats_summary = (
         f"{len(seats)} daily seat snapshots; latest: {fmt_int(seats['total_seats'].iloc[-1])} seats, "
         f"{fmt_int(seats['active_seats'].iloc[-1])} active in the last 30 days."
@@ -224,16 +212,55 @@ def update_history(start, end, granularity):
         *kpi_values,
         hf.suggestions_figure(rolled, boundaries),
         f"{len(rolled)} {granularity} periods; weighted acceptance rate {fmt_pct(k.acceptance_rate)}.",
-        table,
         hf.lines_figure(rolled, boundaries),
-        table,
         hf.people_figure(rolled, boundaries, granularity),
-        table,
         hf.seats_figure(seats),
         seats_summary,
-        data_table(s_header, s_rows, "Seats over time"),
         notices,
     )
+
+
+def _seats_in(seats: pd.DataFrame, chosen) -> pd.DataFrame:
+    if seats.empty:
+        return seats
+    return seats.loc[(seats["day"] >= str(chosen[0])) & (seats["day"] <= str(chosen[1]))]
+
+
+#: Three charts of the same periods share one table; the seat chart has its own.
+PERIOD_GRAPHS = ("history-suggestions-graph", "history-lines-graph", "history-people-graph")
+TABLE_GRAPHS = (*PERIOD_GRAPHS, "history-seats-graph")
+
+
+@callback(
+    *lazy_tables.outputs(TABLE_GRAPHS),
+    *lazy_tables.inputs(TABLE_GRAPHS),
+    Input("history-dates", "start_date"),
+    Input("history-dates", "end_date"),
+    Input("history-granularity", "value"),
+    prevent_initial_call=True,
+)
+def update_history_tables(*args):
+    """The open "Show the numbers" tables of the history charts."""
+    clicks, (start, end, granularity) = args[: len(TABLE_GRAPHS)], args[-3:]
+    granularity = parse_choice(granularity, GRANULARITIES, "month")
+
+    def build(wanted):
+        _, history, totals = _load()
+        if history is None or totals is None or totals.empty:
+            return {g: None for g in wanted}
+        first, last = ua.data_bounds(totals)
+        chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
+        tables = {}
+        if set(PERIOD_GRAPHS) & set(wanted):
+            rolled = ua.rollup(ua.in_range(totals, *chosen), granularity)
+            table = data_table(*hf.history_table(rolled, granularity), "History per period")
+            tables.update(dict.fromkeys(PERIOD_GRAPHS, table))
+        if "history-seats-graph" in wanted:
+            seats = _seats_in(history.seats_over_time, chosen)
+            tables["history-seats-graph"] = data_table(*hf.seats_table(seats), "Seats over time")
+        return tables
+
+    return lazy_tables.answer(TABLE_GRAPHS, clicks, build)
 
 
 def _empty():

@@ -16,6 +16,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from app import lazy_tables
 from app.analytics import seats as sa
 from app.components import chart_card, data_table, kpi_card, notice
 from app.figures import seats as sf
@@ -406,7 +407,6 @@ def _notices(view) -> list:
         for o in (
             Output(graph_id, "figure"),
             Output(f"{graph_id}-summary", "children"),
-            Output(f"{graph_id}-table", "children"),
         )
     ],  # fmt: skip
     Input("seats-days", "value"),
@@ -414,7 +414,7 @@ def _notices(view) -> list:
     Input(SOURCE_STORE, "data"),
 )
 def update_charts(days, plan, source):
-    """The four seat charts, each with its summary sentence and data table."""
+    """The four seat charts, each with its summary sentence."""
     view = _view(source)
     positions, flt = _scope(view, days, plan)
     frame = view.seats
@@ -426,17 +426,55 @@ def update_charts(days, plan, source):
     return (
         sf.activity_buckets_figure(buckets),
         sf.activity_buckets_summary(buckets),
-        data_table(*sf.activity_buckets_table(buckets), "Seats by days since last activity"),
         sf.editor_figure(families),
         sf.editor_summary(families),
-        data_table(*sf.editor_table(families), "Seats by editor of last activity"),
         sf.assigned_figure(months),
         sf.assigned_summary(months, without_date),
-        data_table(*sf.assigned_table(months), "Seats assigned per month"),
         sf.team_figure(teams, flt.days),
         sf.team_summary(teams, flt.days),
-        data_table(*sf.team_table(teams), "Seats by assigning team"),
     )
+
+
+TABLE_GRAPHS = tuple(graph_id for graph_id, _ in CHARTS)
+
+
+@callback(
+    *lazy_tables.outputs(TABLE_GRAPHS),
+    *lazy_tables.inputs(TABLE_GRAPHS),
+    Input("seats-days", "value"),
+    Input("seats-plan", "value"),
+    Input(SOURCE_STORE, "data"),
+    prevent_initial_call=True,
+)
+def update_chart_tables(*args):
+    """The open "Show the numbers" tables of the four seat charts."""
+    clicks, (days, plan, source) = args[: len(TABLE_GRAPHS)], args[-3:]
+
+    def build(wanted):
+        view = _view(source)
+        positions, flt = _scope(view, days, plan)
+        frame = view.seats
+        builders = {
+            "seats-buckets-graph": lambda: data_table(
+                *sf.activity_buckets_table(sa.activity_buckets(frame, view.as_of, positions)),
+                "Seats by days since last activity",
+            ),
+            "seats-editor-graph": lambda: data_table(
+                *sf.editor_table(sa.by_editor_family(frame, positions)),
+                "Seats by editor of last activity",
+            ),
+            "seats-assigned-graph": lambda: data_table(
+                *sf.assigned_table(sa.assigned_over_time(frame, positions)),
+                "Seats assigned per month",
+            ),
+            "seats-team-graph": lambda: data_table(
+                *sf.team_table(sa.by_team(frame, view.as_of, flt.days, TEAMS_SHOWN, positions)),
+                "Seats by assigning team",
+            ),
+        }
+        return {g: builders[g]() for g in wanted}
+
+    return lazy_tables.answer(TABLE_GRAPHS, clicks, build)
 
 
 def _date(value) -> str:

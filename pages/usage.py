@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from app import lazy_tables
 from app.analytics import usage as ua
 from app.components import (
     chart_card,
@@ -267,10 +268,8 @@ MAIN_OUTPUTS = (
     + [
         Output("usage-acceptance-graph", "figure"),
         Output("usage-acceptance-graph-summary", "children"),
-        Output("usage-acceptance-graph-table", "children"),
         Output("usage-users-graph", "figure"),
         Output("usage-users-graph-summary", "children"),
-        Output("usage-users-graph-table", "children"),
     ]
     + [
         o
@@ -278,10 +277,15 @@ MAIN_OUTPUTS = (
         for o in (
             Output(f"usage-{dim}-graph", "figure"),
             Output(f"usage-{dim}-graph-summary", "children"),
-            Output(f"usage-{dim}-graph-table", "children"),
         )
     ]
     + [Output("usage-notices", "children")]
+)
+#: The charts whose "Show the numbers" tables follow the range, granularity and top N.
+TABLE_GRAPHS = (
+    "usage-acceptance-graph",
+    "usage-users-graph",
+    *[f"usage-{dim}-graph" for dim, _ in DIMENSIONS],
 )
 
 
@@ -308,7 +312,7 @@ def update_usage(start, end, granularity, top, source):
             "usage-users-graph",
             *[f"usage-{d}-graph" for d, _ in DIMENSIONS],
         ):
-            figs.extend([uf.empty_figure("", "No usage data loaded"), "No data.", None])
+            figs.extend([uf.empty_figure("", "No usage data loaded"), "No data."])
         return (
             *_kpi_outputs(empty),
             *figs,
@@ -324,32 +328,63 @@ def update_usage(start, end, granularity, top, source):
     boundaries = ua.generation_boundaries(selected)
 
     outputs = _kpi_outputs(ua.kpis(selected))
-    header, rows = uf.timeline_table(rolled, granularity)
     outputs += [
         uf.acceptance_figure(rolled, boundaries),
         uf.describe_trend(rolled, granularity),
-        data_table(header, rows, "Acceptances and acceptance rate per period"),
         uf.users_figure(rolled, boundaries, granularity),
         f"Active users averaged {fmt_num(selected['active_users'].mean())} per day "
         f"(peak {fmt_int(selected['active_users'].max())}).",
-        data_table(header, rows, "Users per period"),
     ]
     for dim, label in DIMENSIONS:
         ranked = ua.top_n_in_range(facts.range_sums[dim], first, last, top)
-        header_b, rows_b = uf.breakdown_table(ranked, dim, label)
         outputs += [
             uf.breakdown_figure(ranked, dim, label),
             uf.describe_breakdown(ranked, dim, label),
-            data_table(header_b, rows_b, f"Acceptances by {label}"),
         ]
     outputs.append(_notices(view, facts, selected, boundaries))
     return tuple(outputs)
 
 
 @callback(
-    Output("usage-drilldown-graph", "figure"),
-    Output("usage-drilldown-graph-summary", "children"),
-    Output("usage-drilldown-graph-table", "children"),
+    *lazy_tables.outputs(TABLE_GRAPHS),
+    *lazy_tables.inputs(TABLE_GRAPHS),
+    Input("usage-dates", "start_date"),
+    Input("usage-dates", "end_date"),
+    Input("usage-granularity", "value"),
+    Input("usage-top", "value"),
+    Input(SOURCE_STORE, "data"),
+    prevent_initial_call=True,
+)
+def update_usage_tables(*args):
+    """The open "Show the numbers" tables of the trend and breakdown charts."""
+    clicks, (start, end, granularity, top, source) = args[: len(TABLE_GRAPHS)], args[-5:]
+    granularity = parse_choice(granularity, GRANULARITIES, "day")
+    top = parse_int(top, DEFAULT_TOP, 1, 50)
+
+    def build(wanted):
+        _, facts = _view(source if isinstance(source, str) else None)
+        chosen = _range(facts, start, end)
+        if chosen is None:
+            return {g: None for g in wanted}
+        tables = {}
+        if {"usage-acceptance-graph", "usage-users-graph"} & set(wanted):
+            rolled = ua.rollup(ua.in_range(facts.totals, *chosen), granularity)
+            header, rows = uf.timeline_table(rolled, granularity)
+            tables["usage-acceptance-graph"] = data_table(
+                header, rows, "Acceptances and acceptance rate per period"
+            )
+            tables["usage-users-graph"] = data_table(header, rows, "Users per period")
+        for dim, label in DIMENSIONS:
+            if f"usage-{dim}-graph" in wanted:
+                ranked = ua.top_n_in_range(facts.range_sums[dim], *chosen, top)
+                header, rows = uf.breakdown_table(ranked, dim, label)
+                tables[f"usage-{dim}-graph"] = data_table(header, rows, f"Acceptances by {label}")
+        return tables
+
+    return lazy_tables.answer(TABLE_GRAPHS, clicks, build)
+
+
+DRILLDOWN_INPUTS = (
     Input("usage-dates", "start_date"),
     Input("usage-dates", "end_date"),
     Input("usage-granularity", "value"),
@@ -357,33 +392,20 @@ def update_usage(start, end, granularity, top, source):
     Input("usage-split", "value"),
     Input(SOURCE_STORE, "data"),
 )
-def update_drilldown(start, end, granularity, language, split, source):
-    """The chosen language's acceptances over time, one line per editor, feature or model.
 
-    Usage-metrics reports publish no language x editor cross-section; when the range has none,
-    the split falls back to feature and the summary says so."""
+
+def _drilldown(start, end, granularity, language, split, source):
+    """(per-period acceptances of one language by ``split``, granularity, language, split, note);
+    the frame is None when there is no data or no such language."""
     granularity = parse_choice(granularity, GRANULARITIES, "day")
     split = parse_choice(split, SPLITS, "editor")
-    view, facts = _view(source if isinstance(source, str) else None)
+    _, facts = _view(source if isinstance(source, str) else None)
     language = parse_text(language)
     if language not in facts.languages:
         language = None
     chosen = _range(facts, start, end)
     if chosen is None or language is None:
-        return (
-            uf.drilldown_figure(
-                ua.series_by(
-                    empty_split(split),
-                    split,
-                    granularity,
-                    "acceptances",
-                ),
-                language,
-                split,
-            ),
-            "",
-            None,
-        )
+        return None, granularity, language, split, ""
     note = ""
     rows = _language_rows(facts, split, chosen, language)
     if rows.empty and split == "editor":
@@ -392,17 +414,52 @@ def update_drilldown(start, end, granularity, language, split, source):
             " Language × editor is not published for this range, so it is split by feature.",
         )
         rows = _language_rows(facts, split, chosen, language)
-    wide = ua.series_by(rows, split, granularity, "acceptances")
-    header, table_rows = uf.wide_table(wide, granularity)
+    return ua.series_by(rows, split, granularity, "acceptances"), granularity, language, split, note
+
+
+@callback(
+    Output("usage-drilldown-graph", "figure"),
+    Output("usage-drilldown-graph-summary", "children"),
+    *DRILLDOWN_INPUTS,
+)
+def update_drilldown(start, end, granularity, language, split, source):
+    """The chosen language's acceptances over time, one line per editor, feature or model.
+
+    Usage-metrics reports publish no language x editor cross-section; when the range has none,
+    the split falls back to feature and the summary says so."""
+    wide, granularity, language, split, note = _drilldown(
+        start, end, granularity, language, split, source
+    )
+    if wide is None:
+        empty = ua.series_by(empty_split(split), split, granularity, "acceptances")
+        return uf.drilldown_figure(empty, language, split), ""
     count = len(wide.columns) - 1 if not wide.empty else 0
     summary = (
         f"{language}: acceptances in {count} {split} value(s).{note}" if count else note.strip()
     )
-    return (
-        uf.drilldown_figure(wide, language, split),
-        summary,
-        data_table(header, table_rows, f"Acceptances for {language} by {split}"),
-    )
+    return uf.drilldown_figure(wide, language, split), summary
+
+
+@callback(
+    *lazy_tables.outputs(["usage-drilldown-graph"]),
+    *lazy_tables.inputs(["usage-drilldown-graph"]),
+    *DRILLDOWN_INPUTS,
+    prevent_initial_call=True,
+)
+def update_drilldown_table(clicks, start, end, granularity, language, split, source):
+    """The drill-down's "Show the numbers" table, while it is open."""
+
+    def build(_wanted):
+        wide, granularity_, language_, split_, _ = _drilldown(
+            start, end, granularity, language, split, source
+        )
+        if wide is None:
+            return {"usage-drilldown-graph": None}
+        header, rows = uf.wide_table(wide, granularity_)
+        caption = f"Acceptances for {language_} by {split_}"
+        return {"usage-drilldown-graph": data_table(header, rows, caption)}
+
+    return lazy_tables.answer(["usage-drilldown-graph"], [clicks], build)[0]  # one output
 
 
 def _language_rows(facts, split, chosen, language):

@@ -128,3 +128,30 @@ def test_health_and_readiness(known_app):
     assert httpx.get(known_app.url + "/healthz").status_code == 200
     ready = httpx.get(known_app.url + "/readyz")
     assert ready.status_code == 200 and ready.json()["ready"] is True
+
+
+def test_the_numbers_table_is_built_when_opened_and_follows_the_filters(known_app, page):
+    page.goto(known_app.url + "/?start=2025-01-01&end=2025-01-03&granularity=day")
+    wait_for_kpi(page, "acceptances", "85")
+    table = page.locator("#usage-acceptance-graph-table")
+    assert table.inner_text().strip() == ""  # nothing built while closed
+    page.locator("#usage-acceptance-graph-numbers").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#usage-acceptance-graph-table tbody tr').length === 3"
+    )
+    text = table.inner_text()
+    assert "25" in text and "35" in text  # day 0: 25 accepted, day 1: 35
+    # A filter change rebuilds the open table: 2025-01-01 .. 2025-01-05 is five rows.
+    page.goto(known_app.url + "/?start=2025-01-01&end=2025-01-05&granularity=day")
+    wait_for_kpi(page, "acceptances", "145")  # 25 + 35 + 25 + 35 + 25
+    page.locator("#usage-acceptance-graph-numbers").click()
+    page.locator("#usage-granularity").get_by_text("week", exact=False).first.click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#usage-acceptance-graph-table tbody tr').length === 1"
+    )  # 1-5 Jan 2025 (Wednesday to Sunday) is one week: one row
+    # Keyboard: the summary opens with Enter as well (it is a click for the page).
+    page.locator("#usage-users-graph-numbers").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#usage-users-graph-table tbody tr').length > 0"
+    )
