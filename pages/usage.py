@@ -259,121 +259,139 @@ def _notices(view, facts, in_range_totals, boundaries) -> list:
     return items
 
 
-MAIN_OUTPUTS = (
-    [
+MAIN_OUTPUTS = [
+    *[
         Output(f"usage-kpi-{key}-{part}", "children")
         for key, _, _ in KPIS
         for part in ("value", "note")
-    ]
-    + [
-        Output("usage-acceptance-graph", "figure"),
-        Output("usage-acceptance-graph-summary", "children"),
-        Output("usage-users-graph", "figure"),
-        Output("usage-users-graph-summary", "children"),
-    ]
-    + [
-        o
-        for dim, _ in DIMENSIONS
-        for o in (
-            Output(f"usage-{dim}-graph", "figure"),
-            Output(f"usage-{dim}-graph-summary", "children"),
-        )
-    ]
-    + [Output("usage-notices", "children")]
+    ],
+    Output("usage-acceptance-graph", "figure"),
+    Output("usage-acceptance-graph-summary", "children"),
+    Output("usage-users-graph", "figure"),
+    Output("usage-users-graph-summary", "children"),
+    Output("usage-notices", "children"),
+]
+BREAKDOWN_OUTPUTS = [
+    o
+    for dim, _ in DIMENSIONS
+    for o in (
+        Output(f"usage-{dim}-graph", "figure"),
+        Output(f"usage-{dim}-graph-summary", "children"),
+    )
+]
+TREND_GRAPHS = ("usage-acceptance-graph", "usage-users-graph")
+BREAKDOWN_GRAPHS = tuple(f"usage-{dim}-graph" for dim, _ in DIMENSIONS)
+RANGE_INPUTS = (
+    Input("usage-dates", "start_date"),
+    Input("usage-dates", "end_date"),
 )
-#: The charts whose "Show the numbers" tables follow the range, granularity and top N.
-TABLE_GRAPHS = (
-    "usage-acceptance-graph",
-    "usage-users-graph",
-    *[f"usage-{dim}-graph" for dim, _ in DIMENSIONS],
-)
+NO_DATA = "No usage data was found. Check SAMPLE_DATA_DIR or the data source."
 
 
 @callback(
     *MAIN_OUTPUTS,
-    Input("usage-dates", "start_date"),
-    Input("usage-dates", "end_date"),
+    *RANGE_INPUTS,
     Input("usage-granularity", "value"),
-    Input("usage-top", "value"),
     Input(SOURCE_STORE, "data"),
 )
-def update_usage(start, end, granularity, top, source):
-    """Everything on the page that depends on the range, granularity and top-N."""
+def update_usage(start, end, granularity, source):
+    """The headline figures and the two trend charts: what depends on the range and granularity.
+
+    "Top N" does not reach this callback: it redraws the breakdowns only."""
     granularity = parse_choice(granularity, GRANULARITIES, "day")
-    top = parse_int(top, DEFAULT_TOP, 1, 50)
     view, facts = _view(source if isinstance(source, str) else None)
     totals = facts.totals
     chosen = _range(facts, start, end)
     if chosen is None:
-        empty = ua.kpis(totals)
-        figs = []
-        for _graph in (
-            "usage-acceptance-graph",
-            "usage-users-graph",
-            *[f"usage-{d}-graph" for d, _ in DIMENSIONS],
-        ):
-            figs.extend([uf.empty_figure("", "No usage data loaded"), "No data."])
-        return (
-            *_kpi_outputs(empty),
-            *figs,
-            [
-                notice(
-                    "No usage data was found. Check SAMPLE_DATA_DIR or the data source.", "warning"
-                )
-            ],
-        )
-    first, last = chosen
-    selected = ua.in_range(totals, first, last)
+        empty = [uf.empty_figure("", "No usage data loaded"), "No data."]
+        return (*_kpi_outputs(ua.kpis(totals)), *empty, *empty, [notice(NO_DATA, "warning")])
+    selected = ua.in_range(totals, *chosen)
     rolled = ua.rollup(selected, granularity)
     boundaries = ua.generation_boundaries(selected)
-
-    outputs = _kpi_outputs(ua.kpis(selected))
-    outputs += [
+    return (
+        *_kpi_outputs(ua.kpis(selected)),
         uf.acceptance_figure(rolled, boundaries),
         uf.describe_trend(rolled, granularity),
         uf.users_figure(rolled, boundaries, granularity),
         f"Active users averaged {fmt_num(selected['active_users'].mean())} per day "
         f"(peak {fmt_int(selected['active_users'].max())}).",
-    ]
+        _notices(view, facts, selected, boundaries),
+    )
+
+
+@callback(
+    *BREAKDOWN_OUTPUTS,
+    *RANGE_INPUTS,
+    Input("usage-top", "value"),
+    Input(SOURCE_STORE, "data"),
+)
+def update_breakdowns(start, end, top, source):
+    """The four "Acceptances by ..." charts: what depends on the range and top N."""
+    top = parse_int(top, DEFAULT_TOP, 1, 50)
+    _, facts = _view(source if isinstance(source, str) else None)
+    chosen = _range(facts, start, end)
+    if chosen is None:
+        return tuple(
+            x for _ in DIMENSIONS for x in (uf.empty_figure("", "No usage data loaded"), "No data.")
+        )
+    outputs = []
     for dim, label in DIMENSIONS:
-        ranked = ua.top_n_in_range(facts.range_sums[dim], first, last, top)
+        ranked = ua.top_n_in_range(facts.range_sums[dim], *chosen, top)
         outputs += [
             uf.breakdown_figure(ranked, dim, label),
             uf.describe_breakdown(ranked, dim, label),
         ]
-    outputs.append(_notices(view, facts, selected, boundaries))
     return tuple(outputs)
 
 
 @callback(
-    *lazy_tables.outputs(TABLE_GRAPHS),
-    *lazy_tables.inputs(TABLE_GRAPHS),
-    Input("usage-dates", "start_date"),
-    Input("usage-dates", "end_date"),
+    *lazy_tables.outputs(TREND_GRAPHS),
+    *lazy_tables.inputs(TREND_GRAPHS),
+    *RANGE_INPUTS,
     Input("usage-granularity", "value"),
+    Input(SOURCE_STORE, "data"),
+    prevent_initial_call=True,
+)
+def update_trend_tables(acceptance_clicks, users_clicks, start, end, granularity, source):
+    """The open "Show the numbers" tables of the two trend charts (one table of periods)."""
+    granularity = parse_choice(granularity, GRANULARITIES, "day")
+
+    def build(_wanted):
+        _, facts = _view(source if isinstance(source, str) else None)
+        chosen = _range(facts, start, end)
+        if chosen is None:
+            return dict.fromkeys(TREND_GRAPHS)
+        rolled = ua.rollup(ua.in_range(facts.totals, *chosen), granularity)
+        header, rows = uf.timeline_table(rolled, granularity)
+        return {
+            "usage-acceptance-graph": data_table(
+                header, rows, "Acceptances and acceptance rate per period"
+            ),
+            "usage-users-graph": data_table(header, rows, "Users per period"),
+        }
+
+    return lazy_tables.answer(TREND_GRAPHS, [acceptance_clicks, users_clicks], build)
+
+
+@callback(
+    *lazy_tables.outputs(BREAKDOWN_GRAPHS),
+    *lazy_tables.inputs(BREAKDOWN_GRAPHS),
+    *RANGE_INPUTS,
     Input("usage-top", "value"),
     Input(SOURCE_STORE, "data"),
     prevent_initial_call=True,
 )
-def update_usage_tables(*args):
-    """The open "Show the numbers" tables of the trend and breakdown charts."""
-    clicks, (start, end, granularity, top, source) = args[: len(TABLE_GRAPHS)], args[-5:]
-    granularity = parse_choice(granularity, GRANULARITIES, "day")
+def update_breakdown_tables(*args):
+    """The open "Show the numbers" tables of the breakdown charts."""
+    clicks, (start, end, top, source) = args[: len(BREAKDOWN_GRAPHS)], args[-4:]
     top = parse_int(top, DEFAULT_TOP, 1, 50)
 
     def build(wanted):
         _, facts = _view(source if isinstance(source, str) else None)
         chosen = _range(facts, start, end)
         if chosen is None:
-            return {g: None for g in wanted}
+            return dict.fromkeys(wanted)
         tables = {}
-        if {"usage-acceptance-graph", "usage-users-graph"} & set(wanted):
-            rolled = ua.rollup(ua.in_range(facts.totals, *chosen), granularity)
-            header, rows = uf.timeline_table(rolled, granularity)
-            tables["usage-acceptance-graph"] = data_table(
-                header, rows, "Acceptances and acceptance rate per period"
-            )
-            tables["usage-users-graph"] = data_table(header, rows, "Users per period")
         for dim, label in DIMENSIONS:
             if f"usage-{dim}-graph" in wanted:
                 ranked = ua.top_n_in_range(facts.range_sums[dim], *chosen, top)
@@ -381,7 +399,7 @@ def update_usage_tables(*args):
                 tables[f"usage-{dim}-graph"] = data_table(header, rows, f"Acceptances by {label}")
         return tables
 
-    return lazy_tables.answer(TABLE_GRAPHS, clicks, build)
+    return lazy_tables.answer(BREAKDOWN_GRAPHS, clicks, build)
 
 
 DRILLDOWN_INPUTS = (
