@@ -9,7 +9,7 @@ import flask
 
 from app.callback_guard import install_callback_guard
 from app.errors import callback_error_handler, install_error_handlers
-from app.layout import shell
+from app.layout import SOURCE_STORE, shell
 from app.logging_setup import configure_logging
 from app.observability import init_sentry
 from app.seats_export import register_routes as register_seat_export
@@ -89,6 +89,8 @@ def create_app(settings: Settings | None = None, *, isolated_builds: bool = Fals
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         on_error=callback_error_handler,
+        # Pages build their first view for the source the browser chose (app/prefill.py).
+        routing_callback_inputs={"source": dash.State(SOURCE_STORE, "data")},
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     install_security(server, settings, dash_app=app)

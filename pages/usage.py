@@ -29,6 +29,7 @@ from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
 from app.layout import SOURCE_STORE
 from app.model.schema import GENERATION_LABELS
+from app.prefill import prefill
 from app.query import parse_choice, parse_date, parse_int, parse_text
 from app.services import get_services
 
@@ -111,16 +112,27 @@ def _controls(bounds, start, end, granularity, top, built_for) -> dbc.Row:
     )
 
 
-def layout(start=None, end=None, granularity=None, top=None, language=None, split=None, **_ignored):
-    """The page for the given query values (each falls back to its default when malformed)."""
+def layout(
+    start=None,
+    end=None,
+    granularity=None,
+    top=None,
+    language=None,
+    split=None,
+    source=None,
+    **_ignored,
+):
+    """The page for the given query values (each falls back to its default when malformed),
+    with its figures already drawn for the source the browser has chosen."""
     granularity = parse_choice(granularity, GRANULARITIES, "day")
     split = parse_choice(split, SPLITS, "editor")
     top = parse_int(top, DEFAULT_TOP, 1, 50)
     if top not in TOP_CHOICES:
         top = DEFAULT_TOP
     language = parse_text(language)
+    source = source if isinstance(source, str) else None
     try:
-        view = get_services().snapshot()
+        view = get_services().snapshot(source)
         totals = view.usage.totals
         bounds = ua.data_bounds(totals)
         chosen = ua.clamp_range(totals, parse_date(start), parse_date(end))
@@ -131,6 +143,22 @@ def layout(start=None, end=None, granularity=None, top=None, language=None, spli
     start_day, end_day = chosen if chosen else (None, None)
     if language not in languages:
         language = languages[0] if languages else None
+    page = _page(
+        bounds, start_day, end_day, granularity, top, built_for, languages, language, split
+    )
+    if built_for is None:  # Dash's validation pass: components only
+        return page
+    first = start_day.isoformat() if start_day else None
+    last = end_day.isoformat() if end_day else None
+    prefill(page, MAIN_OUTPUTS, update_usage(first, last, granularity, source))
+    prefill(page, BREAKDOWN_OUTPUTS, update_breakdowns(first, last, top, source))
+    prefill(
+        page, DRILLDOWN_OUTPUTS, update_drilldown(first, last, granularity, language, split, source)
+    )
+    return page
+
+
+def _page(bounds, start_day, end_day, granularity, top, built_for, languages, language, split):
     return html.Div(
         [
             html.H1("Copilot usage", className="h3"),
@@ -293,6 +321,7 @@ NO_DATA = "No usage data was found. Check SAMPLE_DATA_DIR or the data source."
     *RANGE_INPUTS,
     Input("usage-granularity", "value"),
     Input(SOURCE_STORE, "data"),
+    prevent_initial_call=True,  # the layout carries the first answer
 )
 def update_usage(start, end, granularity, source):
     """The headline figures and the two trend charts: what depends on the range and granularity.
@@ -324,6 +353,7 @@ def update_usage(start, end, granularity, source):
     *RANGE_INPUTS,
     Input("usage-top", "value"),
     Input(SOURCE_STORE, "data"),
+    prevent_initial_call=True,  # the layout carries the first answer
 )
 def update_breakdowns(start, end, top, source):
     """The four "Acceptances by ..." charts: what depends on the range and top N."""
@@ -435,10 +465,16 @@ def _drilldown(start, end, granularity, language, split, source):
     return ua.series_by(rows, split, granularity, "acceptances"), granularity, language, split, note
 
 
-@callback(
+DRILLDOWN_OUTPUTS = [
     Output("usage-drilldown-graph", "figure"),
     Output("usage-drilldown-graph-summary", "children"),
+]
+
+
+@callback(
+    *DRILLDOWN_OUTPUTS,
     *DRILLDOWN_INPUTS,
+    prevent_initial_call=True,  # the layout carries the first answer
 )
 def update_drilldown(start, end, granularity, language, split, source):
     """The chosen language's acceptances over time, one line per editor, feature or model.
@@ -494,6 +530,7 @@ def _language_rows(facts, split, chosen, language):
     State("usage-dates", "start_date"),
     State("usage-dates", "end_date"),
     State("usage-built-for", "data"),
+    prevent_initial_call=True,  # the layout is built for the browser's source
 )
 def follow_source(source, start, end, built_for):
     """Fit the date picker to the chosen source. The layout is built on the server for the
