@@ -28,6 +28,7 @@ from app.components import (
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
 from app.model.schema import empty_totals
+from app.prefill import prefill
 from app.query import parse_choice, parse_date
 from app.services import get_services
 
@@ -53,16 +54,26 @@ def _load():
 
 def layout(start=None, end=None, granularity=None, **_ignored):
     granularity = parse_choice(granularity, GRANULARITIES, "month")
+    in_request = True
     try:
         totals = _load()[2]
     except RuntimeError:  # no request context: Dash building its validation layout
-        totals = None
+        totals, in_request = None, False
     bounds = ua.data_bounds(totals) if totals is not None else None
     chosen = None
     if bounds:
         first, last = bounds
         chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
     start_day, end_day = chosen if chosen else (None, None)
+    page = _page(start_day, end_day, bounds, granularity)
+    if not in_request:  # Dash's validation pass: components only
+        return page
+    first = start_day.isoformat() if start_day else None
+    last = end_day.isoformat() if end_day else None
+    return prefill(page, MAIN_OUTPUTS, update_history(first, last, granularity))
+
+
+def _page(start_day, end_day, bounds, granularity):
     return html.Div(
         [
             html.H1("Copilot history", className="h3"),
@@ -105,7 +116,7 @@ def layout(start=None, end=None, granularity=None, **_ignored):
     )
 
 
-@callback(
+MAIN_OUTPUTS = [
     *[
         Output(f"history-kpi-{key}-{part}", "children")
         for key, _ in KPIS
@@ -118,9 +129,15 @@ def layout(start=None, end=None, granularity=None, **_ignored):
     Output("history-seats-graph", "figure"),
     Output("history-seats-graph-summary", "children"),
     Output("history-notices", "children"),
+]
+
+
+@callback(
+    *MAIN_OUTPUTS,
     Input("history-dates", "start_date"),
     Input("history-dates", "end_date"),
     Input("history-granularity", "value"),
+    prevent_initial_call=True,  # the layout carries the first answer
 )
 def update_history(start, end, granularity):
     granularity = parse_choice(granularity, GRANULARITIES, "month")
