@@ -14,7 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
-from dash.exceptions import PreventUpdate
+from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
 from app import lazy_tables
 from app.analytics import seats as sa
@@ -22,6 +22,7 @@ from app.components import chart_card, data_table, kpi_card, notice
 from app.figures import seats as sf
 from app.figures.style import fmt_int, fmt_pct
 from app.layout import SOURCE_STORE
+from app.prefill import prefill
 from app.seats_export import export_href, profile_url
 from app.services import get_services
 
@@ -223,15 +224,27 @@ def _table_controls(flt: sa.SeatFilter) -> dbc.Row:
     )
 
 
-def layout(days=None, status=None, plan=None, q=None, sort=None, page=None, **query):
-    """The page for the given query values (each falls back to its default when malformed)."""
+def layout(days=None, status=None, plan=None, q=None, sort=None, page=None, source=None, **query):
+    """The page for the given query values (each falls back to its default when malformed),
+    with its figures and first table page already filled for the browser's source."""
     flt = sa.parse_filter({"days": days, "status": status, "plan": plan, "q": q, "sort": sort,
                            "page": page, "dir": query.get("dir"), "size": query.get("size")})  # fmt: skip
+    source = source if isinstance(source, str) else None
     try:
-        view = get_services().snapshot()
+        view = get_services().snapshot(source)
         plans = sorted(view.seats.frame["plan_type"].unique().tolist())
     except RuntimeError:  # no request context: Dash building its validation layout
-        plans = []
+        return _page(flt, [])
+    built = _page(flt, plans)
+    days_, plan_ = str(flt.days), flt.plan
+    prefill(built, KPI_OUTPUTS, update_kpis(days_, plan_, source))
+    prefill(built, CHART_OUTPUTS, update_charts(days_, plan_, source))
+    table = update_table(days_, plan_, flt.status, flt.query, flt.sort, flt.direction,
+                         str(flt.size), flt.page, source)  # fmt: skip
+    return prefill(built, TABLE_OUTPUTS, table)
+
+
+def _page(flt: sa.SeatFilter, plans: list[str]) -> html.Div:
     return html.Div(
         [
             html.H1("Copilot seats", className="h3"),
@@ -321,7 +334,7 @@ def _kpi_values(k: sa.SeatKpis, settings) -> list[tuple[str, str]]:
 # -- callbacks ---------------------------------------------------------------------------------
 
 
-@callback(
+KPI_OUTPUTS = [
     *[
         Output(f"seats-kpi-{key}-{part}", "children")
         for key, _, _ in KPIS
@@ -329,9 +342,15 @@ def _kpi_values(k: sa.SeatKpis, settings) -> list[tuple[str, str]]:
     ],
     Output("seats-definitions", "children"),
     Output("seats-notices", "children"),
+]
+
+
+@callback(
+    *KPI_OUTPUTS,
     Input("seats-days", "value"),
     Input("seats-plan", "value"),
     Input(SOURCE_STORE, "data"),
+    prevent_initial_call=True,  # the layout carries the first answer
 )
 def update_kpis(days, plan, source):
     """Headline counts and the cost of idle seats for the chosen activity window and plan."""
@@ -400,18 +419,19 @@ def _notices(view) -> list:
     return items
 
 
+CHART_OUTPUTS = [
+    o
+    for graph_id, _ in CHARTS
+    for o in (Output(graph_id, "figure"), Output(f"{graph_id}-summary", "children"))
+]
+
+
 @callback(
-    *[
-        o
-        for graph_id, _ in CHARTS
-        for o in (
-            Output(graph_id, "figure"),
-            Output(f"{graph_id}-summary", "children"),
-        )
-    ],  # fmt: skip
+    *CHART_OUTPUTS,
     Input("seats-days", "value"),
     Input("seats-plan", "value"),
     Input(SOURCE_STORE, "data"),
+    prevent_initial_call=True,  # the layout carries the first answer
 )
 def update_charts(days, plan, source):
     """The four seat charts, each with its summary sentence."""
@@ -532,7 +552,7 @@ def sort_mark(direction: str) -> list:
     ]
 
 
-@callback(
+TABLE_OUTPUTS = [
     Output("seats-tbody", "children"),
     Output("seats-count", "children"),
     Output("seats-empty", "children"),
@@ -540,6 +560,19 @@ def sort_mark(direction: str) -> list:
     Output("seats-pagination", "active_page"),
     Output("seats-export", "href"),
     *[Output(f"seats-sort-mark-{key}", "children") for key, _ in COLUMNS],
+]
+
+
+def _trigger() -> str | None:
+    """The input that fired the running callback (None when the layout calls it directly)."""
+    try:
+        return ctx.triggered_id
+    except MissingCallbackContextException:
+        return None
+
+
+@callback(
+    *TABLE_OUTPUTS,
     Input("seats-days", "value"),
     Input("seats-plan", "value"),
     Input("seats-status", "value"),
@@ -549,12 +582,13 @@ def sort_mark(direction: str) -> list:
     Input("seats-size", "value"),
     Input("seats-pagination", "active_page"),
     Input(SOURCE_STORE, "data"),
+    prevent_initial_call=True,  # the layout carries the first answer
 )
 def update_table(days, plan, status, q, sort, direction, size, page, source):
     """One page of the filtered, sorted seat list; any filter change goes back to page 1."""
     flt = sa.parse_filter({"days": days, "plan": plan, "status": status, "q": q, "sort": sort,
                            "dir": direction, "size": size, "page": page})  # fmt: skip
-    if ctx.triggered_id in RESETS_PAGE:
+    if _trigger() in RESETS_PAGE:
         flt = dataclasses.replace(flt, page=1)
     view = _view(source)
     frame = view.seats
