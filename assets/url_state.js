@@ -1,8 +1,9 @@
 // Keeps each page's filters in the URL's query string without reloading the page, so the
 // current view can be shared as a link. history.replaceState fires no navigation event, so the
 // pages router does not re-render the page.
-window.dash_clientside = Object.assign({}, window.dash_clientside, {
-  copilot: {
+window.dash_clientside = Object.assign({}, window.dash_clientside);
+// Merged into the namespace: other asset files add their own functions to it.
+window.dash_clientside.copilot = Object.assign({}, window.dash_clientside.copilot, {
     syncQuery: function () {
       var args = Array.prototype.slice.call(arguments);
       var sinkId = args.pop();
@@ -27,5 +28,4 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return query;
     },
-  },
 });

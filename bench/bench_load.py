@@ -113,7 +113,10 @@ class Script:
 
     def change(self, path: str, rng: random.Random) -> dict:
         if path == "/seats":
-            dep = find_callback(self.deps, "seats-tbody.children")
+            try:
+                dep = find_callback(self.deps, "seats-rows.data")
+            except LookupError:  # trees that still send the rows as components
+                dep = find_callback(self.deps, "seats-tbody.children")
             values = {"seats-days.value": "30", "seats-plan.value": "all",
                       "seats-status.value": "all", "seats-search.value": "",
                       "seats-sort.value": "last_activity", "seats-dir.value": "asc",

@@ -89,7 +89,7 @@ def main() -> None:
         register_routes(app.server)
         client = app.server.test_client()
         deps = dependencies(client)
-        table = find_callback(deps, "seats-tbody")
+        table = find_callback(deps, "seats-rows.data")
         kpis = find_callback(deps, "seats-kpi-total-value")
         charts = find_callback(deps, "seats-buckets-graph.figure")
 

@@ -14,7 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
-from dash.exceptions import MissingCallbackContextException, PreventUpdate
+from dash.exceptions import MissingCallbackContextException
 
 from app import lazy_tables
 from app.analytics import seats as sa
@@ -264,25 +264,24 @@ def _page(flt: sa.SeatFilter, plans: list[str]) -> html.Div:
             html.P(
                 "", id="seats-count", className="small text-muted mb-1", **{"aria-live": "polite"}
             ),  # fmt: skip
-            dcc.Loading(
-                html.Div(
-                    html.Table(
-                        [
-                            html.Caption(
-                                "Copilot seats matching the filter", className="visually-hidden"
-                            ),  # fmt: skip
-                            html.Thead(html.Tr([_sort_header(k, label) for k, label in COLUMNS])),
-                            html.Tbody(id="seats-tbody"),
-                        ],
-                        className="table table-sm table-striped table-hover align-middle mb-1",
-                        id="seats-table",
-                        **{"aria-labelledby": "seats-list-heading"},
-                    ),
-                    className="table-responsive",
+            html.Div(
+                html.Table(
+                    [
+                        html.Caption(
+                            "Copilot seats matching the filter", className="visually-hidden"
+                        ),  # fmt: skip
+                        html.Thead(html.Tr([_sort_header(k, label) for k, label in COLUMNS])),
+                        # Rows drawn in the browser from "seats-rows" (assets/seat_rows.js).
+                        html.Tbody(id="seats-tbody"),
+                    ],
+                    className="table table-sm table-striped table-hover align-middle mb-1",
+                    id="seats-table",
+                    **{"aria-labelledby": "seats-list-heading"},
                 ),
-                type="default",
-                delay_show=250,
+                className="table-responsive",
             ),
+            dcc.Store(id="seats-rows"),
+            dcc.Store(id="seats-rows-drawn"),
             html.Div(id="seats-empty"),
             dbc.Pagination(
                 id="seats-pagination",
@@ -553,7 +552,7 @@ def sort_mark(direction: str) -> list:
 
 
 TABLE_OUTPUTS = [
-    Output("seats-tbody", "children"),
+    Output("seats-rows", "data"),
     Output("seats-count", "children"),
     Output("seats-empty", "children"),
     Output("seats-pagination", "max_value"),
@@ -614,7 +613,9 @@ def update_table(days, plan, status, q, sort, direction, size, page, source):
     return (body, count, empty, pages, current, export_href(flt, source_name), *marks)
 
 
-@callback(
+# A header click sorts by that column, a second click reverses it: in the browser (assets/seat_rows.js).
+clientside_callback(
+    dash.ClientsideFunction(namespace="copilot", function_name="sortFromHeader"),
     Output("seats-sort", "value"),
     Output("seats-dir", "value"),
     *[Input(f"seats-sort-{key}", "n_clicks") for key, _ in COLUMNS],
@@ -622,16 +623,13 @@ def update_table(days, plan, status, q, sort, direction, size, page, source):
     State("seats-dir", "value"),
     prevent_initial_call=True,
 )
-def sort_from_header(*args):
-    """A click on a column header sorts by it; a second click reverses the order."""
-    current, direction = args[-2], args[-1]
-    trigger = ctx.triggered_id
-    if not isinstance(trigger, str) or not trigger.startswith("seats-sort-"):
-        raise PreventUpdate
-    key = trigger.removeprefix("seats-sort-")
-    if key == current:
-        return key, "desc" if direction == "asc" else "asc"
-    return key, "asc"
+
+clientside_callback(
+    dash.ClientsideFunction(namespace="copilot", function_name="drawRows"),
+    Output("seats-rows-drawn", "data"),
+    Input("seats-rows", "data"),
+    State("seats-tbody", "id"),
+)
 
 
 # Keep the query string in step with the filters without reloading the page (assets/url_state.js).

@@ -27,7 +27,7 @@ def test_every_callback_is_registered_before_the_first_request(tmp_path: Path) -
     for output in (
         "_pages_content.children",
         "usage-kpi-acceptances-value.children",
-        "seats-tbody.children",
+        "seats-rows.data",
         "history-kpi-days-value.children",
         "source-store.data",
     ):
