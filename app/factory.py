@@ -9,6 +9,7 @@ import flask
 
 from app.callback_guard import install_callback_guard
 from app.errors import callback_error_handler, install_error_handlers
+from app.first_view import register_callbacks as register_first_view
 from app.layout import SOURCE_STORE, shell
 from app.logging_setup import configure_logging
 from app.observability import init_sentry
@@ -96,8 +97,9 @@ def create_app(settings: Settings | None = None, *, isolated_builds: bool = Fals
     install_security(server, settings, dash_app=app)
     install_callback_guard(app)
     install_static_caching(server, app.config.requests_pathname_prefix)
-    app.layout = shell
+    app.layout = lambda: shell(app)
     register_source_switch(app)
+    register_first_view(app)
     server.config["COPILOT_SETTINGS"] = settings
     finish_dash_setup(app)
     if settings.debug:

@@ -11,10 +11,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from app.first_view import page_container
 from app.source_switch import (
     BADGE_ID,
     SOURCE_STORE,
-    initial_badge_text,
+    initial_badge,
     source_switch,
     status_interval,
 )
@@ -23,6 +24,7 @@ __all__ = ["SOURCE_STORE", "navbar", "shell"]
 
 
 def navbar() -> dbc.Navbar:
+    badge_text, badge_color, badge_text_color, badge_title = initial_badge()
     pages = sorted(
         dash.page_registry.values(),
         key=lambda p: p["order"] if isinstance(p.get("order"), int) else 99,  # 404 has None
@@ -42,10 +44,11 @@ def navbar() -> dbc.Navbar:
                         html.Span("Data: ", className="text-light small me-1"),
                         html.Span(
                             dbc.Badge(
-                                initial_badge_text(),
+                                badge_text,
                                 id=BADGE_ID,
-                                color="light",
-                                text_color="dark",
+                                color=badge_color,
+                                text_color=badge_text_color,
+                                title=badge_title,
                                 className="me-2",
                             ),
                             **{"aria-live": "polite"},
@@ -64,12 +67,15 @@ def navbar() -> dbc.Navbar:
     )
 
 
-def shell() -> html.Div:
-    """The page frame around every page (the factory registers the source switch's callbacks)."""
+def shell(app: dash.Dash) -> html.Div:
+    """The page frame around every page (the factory registers the source switch's callbacks);
+    its page container already holds the page the browser asked for (:mod:`app.first_view`)."""
     return html.Div(
         [
             html.A("Skip to content", href="#main", className="visually-hidden-focusable"),
-            dcc.Store(id=SOURCE_STORE, storage_type="session"),
+            # data=None, not unset: an unset Store reports null from its storage on mount, a change
+            # that would fire every callback listening to it (the first view already holds them).
+            dcc.Store(id=SOURCE_STORE, storage_type="session", data=None),
             navbar(),
             dbc.Container(
                 [
@@ -80,7 +86,7 @@ def shell() -> html.Div:
                         dismissable=True,
                         className="small",
                     ),
-                    html.Main(dash.page_container, id="main"),
+                    html.Main(page_container(app), id="main"),
                 ],
                 fluid=True,
             ),

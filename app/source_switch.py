@@ -85,9 +85,14 @@ def source_switch() -> html.Div:
     )
 
 
-def initial_badge_text() -> str:
-    _, default = _sources()
-    return SOURCE_LABELS[default]
+def initial_badge() -> tuple[str, str, str, str]:
+    """The badge for the default source, as :func:`update_badge` would draw it (so the page
+    needs no callback for it on load), or just its label outside a request."""
+    try:
+        services = get_services()
+    except RuntimeError:  # no app context: Dash building its validation layout
+        return SOURCE_LABELS["example"], "light", "dark", ""
+    return badge_state(services.snapshot(None))
 
 
 def status_interval() -> dcc.Interval:
@@ -154,6 +159,9 @@ def register_callbacks(app: dash.Dash) -> None:
             Output(SWITCH_ID, "value"),
             Input(SWITCH_ID, "value"),
             Input(SOURCE_STORE, "data"),
+            # On load the switch shows the default; a choice kept in the tab's session storage
+            # arrives as a change of the store, which fires this.
+            prevent_initial_call=True,
         )(sync_source)
         app.callback(
             Output(BADGE_ID, "children"),
@@ -162,4 +170,5 @@ def register_callbacks(app: dash.Dash) -> None:
             Output(BADGE_ID, "title"),
             Input(SOURCE_STORE, "data"),
             Input(INTERVAL_ID, "n_intervals"),
+            prevent_initial_call=True,  # the layout draws it (initial_badge)
         )(update_badge)

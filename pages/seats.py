@@ -566,7 +566,7 @@ def _trigger() -> str | None:
     """The input that fired the running callback (None when the layout calls it directly)."""
     try:
         return ctx.triggered_id
-    except MissingCallbackContextException:
+    except (MissingCallbackContextException, LookupError):  # LookupError: no Dash context at all
         return None
 
 
