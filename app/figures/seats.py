@@ -8,7 +8,15 @@ from __future__ import annotations
 import pandas as pd
 
 from app.analytics.seats import NEVER_BUCKET, OTHER, UNKNOWN_EDITOR
-from app.figures.style import OTHER_COLOUR, base_layout, colour, empty_figure, fmt_int, fmt_pct
+from app.figures.style import (
+    OTHER_COLOUR,
+    base_layout,
+    colour,
+    empty_figure,
+    fmt_int,
+    fmt_pct,
+    line_mode,
+)
 
 ACTIVE_COLOUR = colour(0)  # blue
 INACTIVE_COLOUR = colour(1)  # orange
@@ -172,7 +180,7 @@ def assigned_figure(months: pd.DataFrame) -> dict:
             },
             {
                 "type": "scatter",
-                "mode": "lines+markers",
+                "mode": line_mode(len(x)),
                 "x": x,
                 "y": months["cumulative"].tolist(),
                 "name": "Total",

@@ -26,6 +26,17 @@ OTHER_COLOUR = "#757575"  # 4.6:1 (was #999999, 2.8:1)
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
+#: Above this many points a line is drawn without markers: they blur into one thick line anyway
+#: (lines stay told apart by colour and dash), and each marker is an SVG node the browser draws;
+#: a whole-range daily chart (1,000+ days) spent most of its time on them.
+MAX_MARKED_POINTS = 120
+
+
+def line_mode(points: int) -> str:
+    """Plotly's scatter ``mode`` for a line of ``points`` points."""
+    return "lines+markers" if points <= MAX_MARKED_POINTS else "lines"
+
+
 def colour(index: int) -> str:
     return OKABE_ITO[index % len(OKABE_ITO)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.figures.style import base_layout, colour, empty_figure
+from app.figures.style import base_layout, colour, empty_figure, line_mode
 
 PERIOD_FORMAT = {"day": "%d %b %Y", "week": "w/c %d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y"}
 
@@ -87,7 +87,7 @@ def bars_and_rate(
     traces.append(
         {
             "type": "scatter",
-            "mode": "lines+markers",
+            "mode": line_mode(len(x)),
             "name": name,
             "x": x,
             "y": y_values(rolled[column]),
@@ -136,7 +136,7 @@ def user_lines(
     traces = [
         {
             "type": "scatter",
-            "mode": "lines+markers",
+            "mode": line_mode(len(x)),
             "name": name,
             "x": x,
             "y": y_values(rolled[column]),

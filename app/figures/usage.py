@@ -12,6 +12,7 @@ from app.figures.style import (
     fmt_int,
     fmt_num,
     fmt_pct,
+    line_mode,
 )
 from app.figures.timeline import (
     bars_and_rate,
@@ -121,7 +122,7 @@ def drilldown_figure(wide: pd.DataFrame, language: str | None, split: str = "edi
     traces = [
         {
             "type": "scatter",
-            "mode": "lines+markers",
+            "mode": line_mode(len(x)),
             "name": str(editor),
             "x": x,
             "y": y_values(wide[editor]),

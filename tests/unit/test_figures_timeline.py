@@ -48,3 +48,20 @@ def test_boundaries_and_period_labels():
     assert shapes[0]["x0"] == "2025-10-09 12:00" and "metrics → reports" in notes[0]["text"]
     assert period_label(pd.Timestamp("2026-04-01"), "quarter") == "2026 Q2"
     assert period_label(pd.Timestamp("2026-04-01"), "month") == "Apr 2026"
+
+
+def test_long_lines_are_drawn_without_markers():
+    """Markers tell short lines apart; on a 1,000-day line they are a blur the browser pays for."""
+    from app.figures.style import MAX_MARKED_POINTS
+    from app.figures.timeline import user_lines
+
+    def lines(days: int) -> dict:
+        rolled = pd.DataFrame(
+            {"period": pd.date_range("2024-01-01", periods=days), "active_users": 10.0}
+        )
+        return user_lines(rolled, [], "T", [("active_users", "Active users", "solid")])
+
+    assert lines(28)["data"][0]["mode"] == "lines+markers"
+    assert lines(MAX_MARKED_POINTS)["data"][0]["mode"] == "lines+markers"
+    long_line = lines(1000)["data"][0]
+    assert long_line["mode"] == "lines" and long_line["line"]["dash"] == "solid"
