@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -56,24 +58,24 @@ def kpi_card(card_id: str, label: str, help_text: str | None = None) -> dbc.Col:
     return dbc.Col([card, *extra], xs=6, md=4, xl=3, className="mb-3")
 
 
-def _cell(text: object) -> str:
-    """Markdown-safe table cell text."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") or " "
-
-
 def data_table(header: list[str], rows: list[list[str]], caption: str) -> html.Div:
-    """The numbers behind a chart as a table, for screen readers and copy-paste.
+    """The numbers behind a chart as a plain HTML table, for screen readers and copy-paste.
 
-    Rendered from one Markdown string rather than a component per cell: a year of daily rows is
-    thousands of cells, and per-cell components made the callbacks several times slower."""
-    lines = [
-        "| " + " | ".join(_cell(h) for h in header) + " |",
-        "|" + "|".join(" --- " for _ in header) + "|",
-        *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows),
-    ]
+    The header is a few components; the body rows travel as one JSON attribute that
+    ``assets/light_tables.js`` turns into ``<tr>`` elements (text only, never HTML). A year of
+    daily rows is thousands of cells: one component each made the callbacks several times
+    slower, and rendering them as Markdown cost the browser two more bundles."""
+    cells = [[str(cell) for cell in row] for row in rows]
     # A named group, not a region: a region is a landmark, and a page of charts would list dozens.
     return html.Div(
-        dcc.Markdown("\n".join(lines), className="data-table small"),
+        html.Table(
+            [
+                html.Caption(caption, className="visually-hidden"),
+                html.Thead(html.Tr([html.Th(str(h), scope="col") for h in header])),
+                html.Tbody(**{"data-rows": json.dumps(cells, ensure_ascii=False)}),
+            ]
+        ),
+        className="data-table small",
         role="group",
         **{"aria-label": caption},
     )

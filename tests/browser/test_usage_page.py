@@ -141,6 +141,9 @@ def test_the_numbers_table_is_built_when_opened_and_follows_the_filters(known_ap
     )
     text = table.inner_text()
     assert "25" in text and "35" in text  # day 0: 25 accepted, day 1: 35
+    # Plain HTML drawn from the rows' data (assets/light_tables.js): each row headed by its period.
+    assert table.locator("tbody tr th[scope=row]").count() == 3
+    assert table.locator("thead th[scope=col]").count() >= 2
     # A filter change rebuilds the open table: 2025-01-01 .. 2025-01-05 is five rows.
     page.goto(known_app.url + "/?start=2025-01-01&end=2025-01-05&granularity=day")
     wait_for_kpi(page, "acceptances", "145")  # 25 + 35 + 25 + 35 + 25
