@@ -11,7 +11,7 @@ Serves the dashboard (``make run``'s example data, its history imported) and
   14-day range and the whole range;
 * the bytes a **warm reload** of each page transfers (Chromium's encoded lengths, via CDP).
 
-Run: ``python -m bench.bench_pages [--rounds N]`` (or ``make bench``).
+Run: ``python -m bench.bench_pages [--rounds N] [--tree DIR ...]`` (or ``make bench``); with\nseveral ``--tree`` (before and after a change), every tree is measured in the same rounds.
 """
 
 from __future__ import annotations
@@ -176,6 +176,10 @@ def filter_change_ms(page, start: str) -> float:
     field.fill(start)
     page.evaluate("() => window.__benchArm()")  # timed from the key that commits the change
     field.press("Enter")
+    # As the browser tests do: the typed start has reached the page (its URL) before the
+    # calendar closes; pressing Escape at once sometimes lost the change.
+    page.wait_for_function("s => window.location.search.includes('start=' + s)", arg=start,
+                           timeout=TIMEOUT_MS, polling=20)  # fmt: skip
     page.keyboard.press("Escape")  # closing the calendar commits the range
     page.wait_for_function("() => window.__bench.readyAt !== null", timeout=TIMEOUT_MS,
                            polling=50)  # fmt: skip
@@ -211,28 +215,39 @@ def figure(name: str, value: str) -> None:
     print(f"{name}: {value}", flush=True)
 
 
-def run(rounds: int, tree: Path = REPO) -> None:
+def run(rounds: int, trees: list[Path] | None = None) -> None:
+    """Every figure for each tree; with several trees (before, after) all are served at once
+    and measured interleaved, so the noise of a shared machine falls on each alike."""
     from playwright.sync_api import sync_playwright
 
+    trees = trees or [REPO]
     work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    store = f"file://{work / 'history'}"
-    started = time.perf_counter()
-    figure("tree", str(tree))
-    import_history(store, tree)
-    figure("history import", f"{time.perf_counter() - started:.1f} s")
-    app_env = {"DATA_SOURCE": "example", "HISTORY_STORE": store, "FACTS_DIR": str(work / "facts"),
-               "LOG_FORMAT": "text"}  # fmt: skip
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    names = {tree: (f"[{tree}] " if len(trees) > 1 else "") for tree in trees}
     try:
-        with (
-            gunicorn("app.wsgi:server", app_env, work / "app.log", tree) as app_url,
-            gunicorn("bench.floor_app:server", {}, work / "floor.log") as floor_url,
-            sync_playwright() as pw,
-        ):
+        with contextlib.ExitStack() as stack:
+            urls: dict[Path, str] = {}
+            for i, tree in enumerate(trees):
+                store = f"file://{work / f'history-{i}'}"
+                started = time.perf_counter()
+                figure("tree", str(tree))
+                import_history(store, tree)
+                figure(f"{names[tree]}history import", f"{time.perf_counter() - started:.1f} s")
+                app_env = {"DATA_SOURCE": "example", "HISTORY_STORE": store,
+                           "FACTS_DIR": str(work / f"facts-{i}"), "LOG_FORMAT": "text"}  # fmt: skip
+                urls[tree] = stack.enter_context(
+                    gunicorn("app.wsgi:server", app_env, work / f"app-{i}.log", tree)
+                )
+            floor_url = stack.enter_context(
+                gunicorn("bench.floor_app:server", {}, work / "floor.log")
+            )
+            pw = stack.enter_context(sync_playwright())
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            targets = {FLOOR: floor_url + "/", **{p: app_url + p for p in PAGES}}
-            cold: dict[str, list[float]] = {t: [] for t in targets}
-            warm: dict[str, list[float]] = {t: [] for t in targets}
+            targets = {FLOOR: floor_url + "/"}
+            for tree in trees:
+                targets.update({(tree, p): urls[tree] + p for p in PAGES})
+            cold: dict = {t: [] for t in targets}
+            warm: dict = {t: [] for t in targets}
 
             def context():
                 made = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -243,39 +258,51 @@ def run(rounds: int, tree: Path = REPO) -> None:
                 with contextlib.closing(context()) as ctx:
                     load(ctx, warmup)
             for _ in range(rounds):
-                for name, url in targets.items():  # interleaved: floor, /, /seats, /history
+                for name, url in targets.items():  # interleaved: floor, then each tree's pages
                     with contextlib.closing(context()) as ctx:
                         cold[name].append(load(ctx, url))
                         warm[name].append(load(ctx, url))
             floor_cold, floor_warm = median(cold[FLOOR]), median(warm[FLOOR])
             figure("floor (bare two-chart Dash page) ready, cold", f"{floor_cold:.0f} ms")
             figure("floor (bare two-chart Dash page) ready, warm", f"{floor_warm:.0f} ms")
-            for path in PAGES:
-                c, w = median(cold[path]), median(warm[path])
-                figure(f"page {path} ready, cold", f"{c:.0f} ms ({c / floor_cold:.2f}x the floor)")
-                figure(f"page {path} ready, warm", f"{w:.0f} ms ({w / floor_warm:.2f}x the floor)")
+            for tree in trees:
+                for path in PAGES:
+                    c, w = median(cold[(tree, path)]), median(warm[(tree, path)])
+                    figure(f"{names[tree]}page {path} ready, cold",
+                           f"{c:.0f} ms ({c / floor_cold:.2f}x the floor)")  # fmt: skip
+                    figure(f"{names[tree]}page {path} ready, warm",
+                           f"{w:.0f} ms ({w / floor_warm:.2f}x the floor)")  # fmt: skip
             figure("rounds", f"{rounds} (medians; target: every page within 1.3x the floor)")
 
-            with contextlib.closing(context()) as ctx:
-                page = ctx.new_page()
-                page.goto(app_url + "/", wait_until="load", timeout=TIMEOUT_MS)
-                ready_ms(page)
-                first, last = usage_bounds()
-                short, whole = [], []
-                for _ in range(rounds):
-                    short.append(filter_change_ms(page, (last - dt.timedelta(days=13)).isoformat()))
-                    whole.append(filter_change_ms(page, first.isoformat()))
-                s, w = median(short), median(whole)
-                figure("usage filter change to 14 days, until ready", f"{s:.0f} ms")
+            first, last = usage_bounds()
+            pages = {}
+            for tree in trees:
+                ctx = stack.enter_context(contextlib.closing(context()))
+                pages[tree] = ctx.new_page()
+                pages[tree].goto(urls[tree] + "/", wait_until="load", timeout=TIMEOUT_MS)
+                ready_ms(pages[tree])
+            short: dict = {tree: [] for tree in trees}
+            whole: dict = {tree: [] for tree in trees}
+            for _ in range(rounds):
+                for tree in trees:
+                    page = pages[tree]
+                    short[tree].append(
+                        filter_change_ms(page, (last - dt.timedelta(days=13)).isoformat())
+                    )
+                    whole[tree].append(filter_change_ms(page, first.isoformat()))
+            for tree in trees:
+                s, w = median(short[tree]), median(whole[tree])
+                figure(f"{names[tree]}usage filter change to 14 days, until ready", f"{s:.0f} ms")
                 figure(
-                    "usage filter change to the whole range, until ready",
+                    f"{names[tree]}usage filter change to the whole range, until ready",
                     f"{w:.0f} ms ({w / s:.2f}x the 14-day change; targets < 400 ms and <= 2x)",
                 )
-                page.close()
-            with contextlib.closing(context()) as ctx:
-                for path in PAGES:
-                    size = reload_bytes(ctx, app_url + path)
-                    figure(f"warm reload {path}", f"{size / 1024:.0f} KB (target < 150 KB)")
+            for tree in trees:
+                with contextlib.closing(context()) as ctx:
+                    for path in PAGES:
+                        size = reload_bytes(ctx, urls[tree] + path)
+                        figure(f"{names[tree]}warm reload {path}",
+                               f"{size / 1024:.0f} KB (target < 150 KB)")  # fmt: skip
             browser.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -299,9 +326,14 @@ def usage_bounds() -> tuple[dt.date, dt.date]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_pages", description=__doc__)
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (medians)")
-    parser.add_argument("--tree", type=Path, default=REPO, help="source tree of the dashboard")
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        action="append",
+        help="source tree of the dashboard (repeat it to compare trees interleaved in one run)",
+    )
     args = parser.parse_args([] if argv is None else argv)
-    run(args.rounds, args.tree.resolve())
+    run(args.rounds, [tree.resolve() for tree in (args.tree or [REPO])])
     return 0
 
 
