@@ -101,9 +101,9 @@ def read_vcap_services(environ: Mapping[str, str]) -> dict:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def s3_binding_from_vcap(vcap: Mapping) -> S3Binding | None:
-    """The first binding labelled ``aws-s3-bucket`` (or tagged ``s3``) with a bucket name."""
-    candidates: list[dict] = []
+def _s3_entries(vcap: Mapping) -> list[dict]:
+    """Every binding labelled ``aws-s3-bucket`` (or tagged ``s3``) with a bucket name."""
+    found: list[dict] = []
     for label, bindings in vcap.items():
         if not isinstance(bindings, list):
             continue
@@ -112,18 +112,36 @@ def s3_binding_from_vcap(vcap: Mapping) -> S3Binding | None:
                 continue
             tags = binding.get("tags") or []
             if label == "aws-s3-bucket" or binding.get("label") == "aws-s3-bucket" or "s3" in tags:
-                candidates.append(binding)
-    for binding in candidates:
-        creds = binding.get("credentials") or {}
-        if not isinstance(creds, dict) or not creds.get("bucket_name"):
-            continue
-        return S3Binding(
-            bucket=str(creds["bucket_name"]),
-            region=creds.get("aws_region") or None,
-            access_key_id=Secret(str(creds.get("aws_access_key_id") or "")),
-            secret_access_key=Secret(str(creds.get("aws_secret_access_key") or "")),
-        )
-    return None
+                creds = binding.get("credentials") or {}
+                if isinstance(creds, dict) and creds.get("bucket_name"):
+                    found.append(binding)
+    return found
+
+
+def _s3_binding(entry: dict) -> S3Binding:
+    creds = entry["credentials"]
+    return S3Binding(
+        bucket=str(creds["bucket_name"]),
+        region=creds.get("aws_region") or None,
+        access_key_id=Secret(str(creds.get("aws_access_key_id") or "")),
+        secret_access_key=Secret(str(creds.get("aws_secret_access_key") or "")),
+    )
+
+
+def s3_binding_from_vcap(vcap: Mapping) -> S3Binding | None:
+    """The first binding labelled ``aws-s3-bucket`` (or tagged ``s3``) with a bucket name."""
+    entries = _s3_entries(vcap)
+    return _s3_binding(entries[0]) if entries else None
+
+
+def s3_bindings_by_name(vcap: Mapping) -> dict[str, S3Binding]:
+    """Every S3 binding by its service instance name (``instance_name``, else ``name``)."""
+    named: dict[str, S3Binding] = {}
+    for entry in _s3_entries(vcap):
+        name = entry.get("instance_name") or entry.get("name")
+        if isinstance(name, str) and name and name not in named:
+            named[name] = _s3_binding(entry)
+    return named
 
 
 def default_facts_dir() -> Path:

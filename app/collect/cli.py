@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from app import logging_setup
 from app.collect.backfill import DEFAULT_DAYS_BACK
-from app.collect.commands import import_files, rebuild_snapshot, run_collect
+from app.collect.commands import copy_command, import_files, rebuild_snapshot, run_collect
 from app.collect.outcome import ExitCode, Outcome
 from app.settings import Settings
 
@@ -52,6 +52,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", metavar="FILE", help="files, or folders of .json/.ndjson")
     reb = commands.add_parser("rebuild", help="fold stored objects into the snapshot")
     reb.add_argument("--full", action="store_true", help="recompute from every stored object")
+    cp = commands.add_parser(
+        "copy",
+        help="copy a history store's record to another store (e.g. staging to production)",
+        description="Copy the immutable objects the target lacks (checked by SHA-256; an object "
+        "the target holds with other content is reported and left untouched), then rebuild the "
+        "target's snapshot. Each side uses its own credentials.",
+    )
+    cp.add_argument("source", metavar="SOURCE", help="s3://bucket/prefix or file://path")
+    cp.add_argument("target", metavar="TARGET", help="s3://bucket/prefix or file://path")
+    for side in ("source", "target"):
+        creds = cp.add_mutually_exclusive_group()
+        creds.add_argument(f"--{side}-profile", metavar="PROFILE",
+                           help=f"AWS shared-config profile for the {side} (its endpoint_url "
+                           "is honoured)")  # fmt: skip
+        creds.add_argument(f"--{side}-binding", metavar="NAME",
+                           help=f"Cloud Foundry aws-s3-bucket binding (instance name in "
+                           f"VCAP_SERVICES) for the {side}")  # fmt: skip
+    cp.add_argument(
+        "--dry-run", action="store_true", help="list what would be copied; write nothing"
+    )
     return parser
 
 
@@ -62,6 +82,8 @@ def execute(argv: Sequence[str] | None, settings: Settings) -> Outcome:
         return import_files(settings, args.files)
     if command == "rebuild":
         return rebuild_snapshot(settings, full=args.full)
+    if command == "copy":
+        return copy_command(settings, args)
     return run_collect(
         settings,
         days_back=getattr(args, "days_back", DEFAULT_DAYS_BACK),

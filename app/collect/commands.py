@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from app.collect.backfill import (
     take_seats_snapshot,
     window,
 )
+from app.collect.copying import copy_store
 from app.collect.outcome import ExitCode, Outcome
 from app.github.client import GitHubClient
 from app.github.errors import GitHubError
@@ -31,6 +33,7 @@ from app.storage import (
     StorageError,
     open_history_store,
 )
+from app.storage.locations import find_binding, open_location
 
 log = logging.getLogger("app.collect")
 IMPORT_SUFFIXES = (".json", ".ndjson", ".jsonl")
@@ -226,3 +229,29 @@ def rebuild_snapshot(settings: Settings, *, full: bool = False) -> Outcome:
     except StorageError as exc:
         outcome.fail(ExitCode.STORAGE, str(exc))
     return outcome
+
+
+def copy_command(settings: Settings, args: Any, *, interactive: bool | None = None) -> Outcome:
+    """``copy SOURCE TARGET``: each side opened with its own profile or binding."""
+    stores = []
+    try:
+        for side in ("source", "target"):
+            name = getattr(args, f"{side}_binding", None)
+            binding = find_binding(dict(os.environ), name, side) if name else None
+            stores.append(
+                open_location(
+                    getattr(args, side),
+                    settings,
+                    profile=getattr(args, f"{side}_profile", None),
+                    binding=binding,
+                    what=side,
+                )
+            )
+    except StorageConfigurationError as exc:
+        return Outcome(command="copy").fail(ExitCode.CONFIGURATION, str(exc))
+    source, target = stores
+    if source.location == target.location:
+        return Outcome(command="copy").fail(
+            ExitCode.CONFIGURATION, f"source and target are the same store ({source.location})"
+        )
+    return copy_store(source, target, dry_run=bool(args.dry_run), interactive=interactive)

@@ -21,8 +21,10 @@ class Progress:
         *,
         interactive: bool | None = None,
         every_seconds: float = 10.0,
+        unit: str = "day",
     ) -> None:
         self.total = total
+        self.unit = unit
         self.description = description
         self.done = 0
         self.counts: dict[str, int] = {}
@@ -35,7 +37,7 @@ class Progress:
         if interactive and total > 0:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=description, unit="day", file=sys.stderr)
+            self._bar = tqdm(total=total, desc=description, unit=unit, file=sys.stderr)
 
     def advance(self, outcome: str) -> None:
         """One item finished with ``outcome`` (e.g. ``written``, ``no_report``, ``failed``)."""
@@ -53,10 +55,11 @@ class Progress:
             counts = dict(self.counts)
             done = self.done
         log.info(
-            "%s: %d/%d days",
+            "%s: %d/%d %ss",
             self.description,
             done,
             self.total,
+            self.unit,
             extra={"event": "progress", "done": done, "total": self.total, "counts": counts},
         )
 

@@ -41,6 +41,16 @@ def _status(exc: ClientError) -> int:
     return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
 
 
+def client_config(max_connections: int = 20) -> Config:
+    """Retries, timeouts and pool size of every S3 client."""
+    return Config(
+        retries={"max_attempts": 4, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=30,
+        max_pool_connections=max_connections,
+    )
+
+
 def make_s3_client(settings: Settings, max_connections: int = 20) -> Any:
     """A boto3 S3 client configured from settings (binding credentials, endpoint, region)."""
     binding = settings.s3_binding
@@ -48,12 +58,7 @@ def make_s3_client(settings: Settings, max_connections: int = 20) -> Any:
     kwargs: dict[str, Any] = {
         "region_name": region,
         "endpoint_url": settings.aws_endpoint_url,
-        "config": Config(
-            retries={"max_attempts": 4, "mode": "standard"},
-            connect_timeout=5,
-            read_timeout=30,
-            max_pool_connections=max_connections,
-        ),
+        "config": client_config(max_connections),
     }
     if binding and binding.access_key_id and binding.secret_access_key:
         kwargs["aws_access_key_id"] = binding.access_key_id.reveal()
