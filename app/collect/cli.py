@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from app import logging_setup
 from app.collect.backfill import DEFAULT_DAYS_BACK
+from app.collect.check import COMPONENTS, check_command
 from app.collect.commands import copy_command, import_files, rebuild_snapshot, run_collect
 from app.collect.outcome import ExitCode, Outcome
 from app.settings import Settings
@@ -72,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument(
         "--dry-run", action="store_true", help="list what would be copied; write nothing"
     )
+    chk = commands.add_parser(
+        "check",
+        help="check every configured component (GitHub App, history store, Redis, Sentry)",
+        description="One line per component: ok, or the reason. Exit non-zero when a needed "
+        "component fails. A component that is not configured is skipped unless named.",
+    )
+    chk.add_argument("--component", action="append", choices=COMPONENTS, default=[],
+                     help="check only this component (repeatable)")  # fmt: skip
     return parser
 
 
@@ -84,6 +93,8 @@ def execute(argv: Sequence[str] | None, settings: Settings) -> Outcome:
         return rebuild_snapshot(settings, full=args.full)
     if command == "copy":
         return copy_command(settings, args)
+    if command == "check":
+        return check_command(settings, args.component)
     return run_collect(
         settings,
         days_back=getattr(args, "days_back", DEFAULT_DAYS_BACK),

@@ -150,6 +150,24 @@ class FileObjectStore:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def writable(self) -> bool:
+        """Whether this process may write here (a temporary file created and removed; a folder
+        not created yet is writable when its nearest existing parent is)."""
+        if not self.root.exists():
+            parent = next((p for p in self.root.parents if p.exists()), None)
+            return parent is not None and os.access(parent, os.W_OK | os.X_OK)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=self.root)
+        except PermissionError:
+            return False
+        except OSError as exc:
+            raise StorageError(
+                f"could not write in {self.location}: {exc.strerror or exc}"
+            ) from None
+        os.close(fd)
+        os.unlink(tmp)
+        return True
+
     def etag(self, key: str) -> str | None:
         try:
             return _etag(os.stat(self._path(key)))

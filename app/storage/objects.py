@@ -90,3 +90,6 @@ class ObjectStore(Protocol):
 
     def etag(self, key: str) -> str | None:
         """``key``'s current ETag without downloading it; ``None`` when it does not exist."""
+
+    def writable(self) -> bool:
+        """Whether these credentials may write here, found out without writing an object."""

@@ -29,6 +29,9 @@ _NO_BUCKET = {"NoSuchBucket"}
 _ACCESS = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403", "ExpiredToken"}
 
 
+#: Where :meth:`S3ObjectStore.writable` aims its write that never lands.
+PROBE_KEY = "check/write-probe"
+
 _session: boto3.session.Session | None = None
 _session_lock = threading.Lock()
 
@@ -162,6 +165,26 @@ class S3ObjectStore:
 
     def exists(self, key: str) -> bool:
         return self.etag(key) is not None
+
+    def writable(self) -> bool:
+        """Whether these credentials may write here, writing nothing: a PutObject that cannot
+        succeed (If-Match on a key that does not exist). S3 checks the permission first, so 403
+        means read-only and 404 or 412 means writable. (A service that ignored If-Match would
+        store an empty ``check/write-probe``, a key the layout ignores.)"""
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(PROBE_KEY), Body=b"", IfMatch=f'"{"0" * 32}"'
+            )
+        except ClientError as exc:
+            code, status = _code(exc), _status(exc)
+            if code in _NOT_FOUND or code in _PRECONDITION or status in {404, 409, 412}:
+                return True
+            if code in _ACCESS or status == 403:
+                return False
+            raise self._fail("write", PROBE_KEY, exc) from None
+        except BotoCoreError as exc:
+            raise self._fail("write", PROBE_KEY, exc) from None
+        return True
 
     def etag(self, key: str) -> str | None:
         try:
