@@ -4,13 +4,20 @@ The key is the one secret that unlocks the organisation's data, so this module i
 things: it accepts the ways platforms mangle PEM text (literal ``\\n`` escapes, surrounding quotes,
 base64 wrapping, CRLF), and none of its error messages ever contains the key text or the secret's
 value, only which setting is wrong and how.
+
+During a key rotation the configured text may hold two PEM private-key blocks (any source: the
+variable, the file or the AWS secret); the client signs with the first and falls back to the second
+(see :class:`app.github.auth.InstallationAuth`). Text outside the blocks is ignored, as OpenSSL
+ignores it; more than two keys is a configuration error.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import re
 import threading
 import time
 from functools import lru_cache
@@ -35,6 +42,14 @@ SECRET_JSON_KEYS: tuple[str, ...] = (
 )
 
 
+#: Most private keys the configured text may hold (the new key and the old one, during a rotation).
+MAX_PRIVATE_KEYS = 2
+_PRIVATE_KEY_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+_PRIVATE_KEY_BLOCK = re.compile(
+    r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY)-----(?:(?!-----BEGIN ).)*?-----END (?P=label)-----",
+    re.DOTALL,
+)
+
 #: How long an AWS Secrets Manager value is reused before it is read again.
 AWS_SECRET_TTL_SECONDS = 600.0
 _aws_cache: dict[tuple[str | None, str | None, str | None], tuple[float, str]] = {}
@@ -51,7 +66,15 @@ def load_private_key(settings: Settings) -> str:
     Sources, first one set wins: ``GITHUB_APP_PRIVATE_KEY`` (PEM text), ``GITHUB_APP_PRIVATE_KEY_FILE``
     (path to a .pem), ``AWS_SECRET_NAME`` (Secrets Manager; the secret is the PEM itself or JSON
     with one of :data:`SECRET_JSON_KEYS`). Raises :class:`ConfigurationError` without key text.
+    The text may hold two keys during a rotation: :func:`private_key_pems` splits it.
     """
+    pem = _load_private_key(settings)
+    for key in private_key_pems(pem):
+        register_secret(key)  # each key alone, so one key's text is redacted wherever it appears
+    return pem
+
+
+def _load_private_key(settings: Settings) -> str:
     if settings.github_app_private_key:
         return normalise_pem(settings.github_app_private_key.reveal(), "GITHUB_APP_PRIVATE_KEY")
     if settings.github_app_private_key_file:
@@ -79,8 +102,23 @@ def load_private_key(settings: Settings) -> str:
     )
 
 
+def private_key_source(settings: Settings) -> str:
+    """How messages name where the private key comes from (the first source that is set)."""
+    if settings.github_app_private_key:
+        return "GITHUB_APP_PRIVATE_KEY"
+    if settings.github_app_private_key_file:
+        return "GITHUB_APP_PRIVATE_KEY_FILE"
+    if settings.aws_secret_name:
+        return f"the AWS secret '{settings.aws_secret_name}'"
+    return "GITHUB_APP_PRIVATE_KEY"
+
+
 def normalise_pem(value: str, setting: str) -> str:
-    """Undo common mangling of PEM text and check it is an unencrypted RSA private key."""
+    """Undo common mangling of PEM text and check it holds one or two unencrypted RSA private keys.
+
+    One key: the repaired text as it is. Two keys (a rotation): the two PEM blocks, in the order
+    given, each on its own lines. More than :data:`MAX_PRIVATE_KEYS`: :class:`ConfigurationError`.
+    """
     text = value.strip().strip('"').strip("'").strip()
     if "\\n" in text:
         text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
@@ -89,8 +127,38 @@ def normalise_pem(value: str, setting: str) -> str:
         text = _maybe_base64_pem(text) or text
     if not text.endswith("\n"):
         text += "\n"
-    _validate_rsa_private_key(text, setting)
-    return text
+    count = len(_PRIVATE_KEY_BEGIN.findall(text))
+    if count > MAX_PRIVATE_KEYS:
+        raise ConfigurationError(
+            f"{setting} holds {count} private keys: give one key, or two while rotating the key "
+            "(the one to sign with first)."
+        )
+    if count <= 1:
+        _validate_rsa_private_key(text, setting)
+        return text
+    blocks = _key_blocks(text)
+    for index, block in enumerate(blocks):
+        label = f"{setting} (key {index + 1} of {count})"
+        if block is None:  # a BEGIN line without its END line before the next key
+            raise ConfigurationError(f"{label} is not a PEM-encoded RSA private key.")
+        _validate_rsa_private_key(block, label)
+    return "".join(b for b in blocks if b is not None)
+
+
+def private_key_pems(pem: str) -> list[str]:
+    """The one or two keys of text returned by :func:`load_private_key`, in order."""
+    if len(_PRIVATE_KEY_BEGIN.findall(pem)) <= 1:
+        return [pem]
+    return [b for b in _key_blocks(pem) if b is not None]
+
+
+def _key_blocks(text: str) -> list[str | None]:
+    """The PEM block starting at each ``BEGIN ... PRIVATE KEY`` line (None: it has no END line)."""
+    blocks: list[str | None] = []
+    for begin in _PRIVATE_KEY_BEGIN.finditer(text):
+        block = _PRIVATE_KEY_BLOCK.match(text, begin.start())
+        blocks.append(block.group(0) + "\n" if block else None)
+    return blocks
 
 
 def _maybe_base64_pem(text: str) -> str | None:
@@ -110,7 +178,18 @@ def rsa_private_key(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
-@lru_cache(maxsize=4)
+def public_key_fingerprint(key: rsa.RSAPrivateKey) -> str:
+    """``SHA256:<base64>`` of the public key, as GitHub shows it next to the app's private keys.
+
+    Safe to log: it identifies a key without revealing anything of the private half.
+    """
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return "SHA256:" + base64.b64encode(hashlib.sha256(der).digest()).decode("ascii")
+
+
+@lru_cache(maxsize=8)
 def _load_key(pem: str) -> object:
     return serialization.load_pem_private_key(pem.encode("utf-8"), password=None)
 

@@ -3,6 +3,10 @@
 Tokens last about an hour; the client asks for one once, shares it between threads, and asks for
 a new one shortly before ``expires_at`` (or when GitHub answers 401 to a token it thinks valid).
 Nothing here logs or raises with a JWT, a token or key material in the message.
+
+Key rotation: the configured private key may be two keys (see :func:`app.secrets.normalise_pem`).
+The app JWT is signed with the first; when GitHub answers 401 to a JWT-authenticated request, the
+same request is sent once with the other key, and if GitHub takes it that key signs from then on.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from app.github.errors import (
     PermissionDenied,
 )
 from app.github.transport import Transport
-from app.secrets import rsa_private_key
+from app.secrets import private_key_pems, public_key_fingerprint, rsa_private_key
 
 log = logging.getLogger("app.github")
 
@@ -73,7 +77,16 @@ class InstallationToken:
 
 
 class InstallationAuth:
-    """Thread-safe source of installation tokens for one app installation."""
+    """Thread-safe source of installation tokens for one app installation.
+
+    With two private keys, the key GitHub last accepted signs every JWT (the first key, until
+    GitHub refuses it); on a 401 the other key is tried once for the same request, and if GitHub
+    takes it, it becomes the signing key (one WARNING naming the key by position and public-key
+    fingerprint). Key 1 is not tried again on a timer: a revoked key does not come back, and if
+    the signing key is refused later (say the old key was put first and the new one uploaded to
+    GitHub only afterwards) the other key is tried again anyway. Every JWT request runs under the
+    lock, so threads never race on which key signs.
+    """
 
     def __init__(
         self,
@@ -84,6 +97,7 @@ class InstallationAuth:
         issuer: str,
         issuer_setting: str,
         private_key_pem: str,
+        key_setting: str = "GITHUB_APP_PRIVATE_KEY",
         refresh_margin: float = 300.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -92,7 +106,17 @@ class InstallationAuth:
         self._scope = scope
         self._issuer = issuer
         self._issuer_setting = issuer_setting
-        self._key = rsa_private_key(private_key_pem)
+        self._key_setting = key_setting
+        self._keys: list[object] = []
+        self._fingerprints: list[str] = []
+        for pem in private_key_pems(private_key_pem):
+            key = rsa_private_key(pem)
+            fingerprint = public_key_fingerprint(key)
+            if fingerprint not in self._fingerprints:  # the same key given twice is one key
+                self._keys.append(key)
+                self._fingerprints.append(fingerprint)
+        self._signing = 0  # index in _keys of the key that signs JWTs first
+        self._announced = False  # whether the accepted key was logged (two keys only)
         self._refresh_margin = refresh_margin
         self._clock = clock
         self._lock = threading.RLock()  # _new_token -> installation_id re-enters
@@ -118,6 +142,16 @@ class InstallationAuth:
             if self._token is not None and self._token.value == token:
                 self._token = None
 
+    @property
+    def key_count(self) -> int:
+        """How many private keys are configured (2 during a rotation)."""
+        return len(self._keys)
+
+    @property
+    def signing_key(self) -> int:
+        """Position (1-based, as configured) of the key that signs the app's JWTs now."""
+        return self._signing + 1
+
     def installation_id(self) -> int:
         """The installation id of the app on the scope's account (looked up once)."""
         if self._installation_id is None:
@@ -132,14 +166,78 @@ class InstallationAuth:
         margin = min(self._refresh_margin, lifetime / 2)
         return self._clock() >= token.expires_at - margin
 
-    def _jwt_headers(self) -> dict[str, str]:
+    def _jwt_headers(self, key_index: int) -> dict[str, str]:
+        token = make_app_jwt(self._keys[key_index], self._issuer, self._clock())
         return {
-            "Authorization": f"Bearer {make_app_jwt(self._key, self._issuer, self._clock())}",
+            "Authorization": f"Bearer {token}",
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": DEFAULT_API_VERSION,
         }
 
+    def _send_as_app(self, method: str, url: str, label: str) -> httpx.Response:
+        """``method url`` with an app JWT: the signing key, then (on a 401) the other key once.
+
+        Runs under the lock. A 401 answer is returned as it is when every key was refused.
+        """
+        with self._lock:
+            order = [self._signing, *(i for i in range(len(self._keys)) if i != self._signing)]
+            refused: list[int] = []
+            for index in order:
+                response = self._transport.send(
+                    method, url, label=label, headers=self._jwt_headers(index), handle=_read
+                )
+                if response.status_code != 401:
+                    self._accepted(index, refused)
+                    return response
+                refused.append(index)
+                if index != order[-1]:
+                    log.info(
+                        "GitHub answered 401 to %s signed with GitHub App key %d of %d: "
+                        "trying the other key",
+                        label,
+                        index + 1,
+                        len(self._keys),
+                    )
+            return response
+
+    def _accepted(self, index: int, refused: list[int]) -> None:
+        """Note that GitHub took a JWT signed with key ``index`` (after refusing ``refused``)."""
+        if len(self._keys) < 2:
+            return
+        count = len(self._keys)
+        if index != self._signing:
+            self._signing = index
+            self._announced = True
+            others = ", ".join(str(i + 1) for i in refused)
+            log.warning(
+                "GitHub App key %d of %d accepted (key %s refused: rotate it out of %s); "
+                "signing with key %d (public key %s) from now on",
+                index + 1,
+                count,
+                others,
+                self._key_setting,
+                index + 1,
+                self._fingerprints[index],
+            )
+        elif not self._announced:
+            self._announced = True
+            log.info(
+                "GitHub App key %d of %d accepted (public key %s); the other key is only tried "
+                "if GitHub refuses this one: remove it from %s once the rotation is done",
+                index + 1,
+                count,
+                self._fingerprints[index],
+                self._key_setting,
+            )
+
     def _credentials_rejected(self) -> AuthenticationFailed:
+        if len(self._keys) > 1:
+            return AuthenticationFailed(
+                f"GitHub rejected the app's credentials with both private keys in "
+                f"{self._key_setting}: check {self._issuer_setting} and that one of the keys "
+                "is still registered on the GitHub App.",
+                status=401,
+            )
         return AuthenticationFailed(
             "GitHub rejected the app's credentials: check "
             f"{self._issuer_setting} and the private key.",
@@ -148,12 +246,8 @@ class InstallationAuth:
 
     def _lookup_installation(self) -> int:
         label = f"GET {self._scope.prefix}/installation"
-        response = self._transport.send(
-            "GET",
-            f"{self._api_url}{self._scope.prefix}/installation",
-            label=label,
-            headers=self._jwt_headers(),
-            handle=_read,
+        response = self._send_as_app(
+            "GET", f"{self._api_url}{self._scope.prefix}/installation", label
         )
         status = response.status_code
         if status == 200:
@@ -178,12 +272,10 @@ class InstallationAuth:
     def _new_token(self) -> InstallationToken:
         installation_id = self.installation_id()
         started = self._clock()
-        response = self._transport.send(
+        response = self._send_as_app(
             "POST",
             f"{self._api_url}/app/installations/{installation_id}/access_tokens",
-            label="POST /app/installations/{id}/access_tokens",
-            headers=self._jwt_headers(),
-            handle=_read,
+            "POST /app/installations/{id}/access_tokens",
         )
         status = response.status_code
         if status in (200, 201):

@@ -37,7 +37,7 @@ from app.github.reports import (
     source_names,
 )
 from app.github.transport import MAX_CONCURRENCY, RetryPolicy, Transport, install_log_redaction
-from app.secrets import ConfigurationError, load_private_key
+from app.secrets import ConfigurationError, load_private_key, private_key_source
 
 if TYPE_CHECKING:
     from app.settings import Settings
@@ -109,6 +109,7 @@ class GitHubClient:
         issuer: str,
         private_key_pem: str,
         issuer_setting: str = "GITHUB_APP_CLIENT_ID",
+        key_setting: str = "GITHUB_APP_PRIVATE_KEY",
         max_concurrency: int = 20,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
@@ -133,6 +134,7 @@ class GitHubClient:
             issuer=issuer,
             issuer_setting=issuer_setting,
             private_key_pem=private_key_pem,
+            key_setting=key_setting,
             refresh_margin=token_refresh_margin,
         )
 
@@ -171,6 +173,7 @@ class GitHubClient:
             "issuer": issuer,
             "issuer_setting": issuer_setting,
             "private_key_pem": pem,
+            "key_setting": private_key_source(settings),
             "max_concurrency": settings.github_max_concurrency,
             "timeout": settings.github_timeout_seconds,
         }

@@ -3,7 +3,9 @@
 It speaks real HTTP (one thread per connection, HTTP/1.1 keep-alive, a deep accept backlog so 100+
 clients can connect at once) and behaves like GitHub where the client cares:
 
-* app JWTs are verified (RS256 signature against the app's public key, ``iat``/``exp``/``iss``);
+* app JWTs are verified (RS256 signature against one of the app's public keys, ``iat``/``exp``/
+  ``iss``); keys can be added and revoked while the server runs (:meth:`FakeGitHub.revoke_key`),
+  as on the app's settings page, and a JWT signed by a revoked key gets GitHub's 401;
   installation tokens are opaque, expire after ``token_lifetime`` seconds and are checked on every
   API call (401 ``Bad credentials`` otherwise);
 * report endpoints return signed, expiring download links on the same server; downloads carrying
@@ -31,7 +33,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,7 +105,8 @@ class FakeGitHub:
     def __init__(
         self,
         *,
-        public_key_pem: str | bytes,
+        public_key_pem: str | bytes | None = None,
+        public_keys: Iterable[str | bytes] = (),
         org: str = "acme",
         enterprise: str | None = None,
         issuers: tuple[str, ...] = ("Iv1.fakeclientid", "123456"),
@@ -119,9 +122,14 @@ class FakeGitHub:
         billing: dict | None = None,
         cache_pages: bool = False,
     ) -> None:
-        self.public_key = (
-            public_key_pem.encode() if isinstance(public_key_pem, str) else public_key_pem
-        )
+        keys = [public_key_pem] if public_key_pem is not None else []
+        self._app_keys: list[bytes] = [_key_bytes(k) for k in [*keys, *public_keys]]
+        if not self._app_keys:
+            raise ValueError("FakeGitHub needs public_key_pem or public_keys")
+        #: JWTs accepted per app public key (PEM bytes as :func:`_key_bytes` gives them).
+        self.jwts_accepted: Counter[bytes] = Counter()
+        #: JWTs answered 401 (bad signature, revoked key, bad claims).
+        self.jwts_refused = 0
         self.org = org
         self.enterprise = enterprise
         self.issuers = issuers
@@ -193,6 +201,47 @@ class FakeGitHub:
         self.stop()
 
     # --- test controls -----------------------------------------------------------------------
+    @property
+    def public_key(self) -> bytes:
+        """The first app public key still trusted."""
+        with self._lock:
+            return self._app_keys[0]
+
+    def app_keys(self) -> list[bytes]:
+        """The app public keys JWTs may be signed with now."""
+        with self._lock:
+            return list(self._app_keys)
+
+    def set_app_keys(self, public_keys: Iterable[str | bytes]) -> None:
+        """Trust exactly ``public_keys`` from now on (an empty list refuses every JWT)."""
+        keys = [_key_bytes(k) for k in public_keys]
+        with self._lock:
+            self._app_keys = keys
+
+    def add_app_key(self, public_key: str | bytes) -> None:
+        """Trust one more key, as when a private key is generated on the app's settings page."""
+        key = _key_bytes(public_key)
+        with self._lock:
+            if key not in self._app_keys:
+                self._app_keys.append(key)
+
+    def revoke_key(self, public_key: str | bytes) -> None:
+        """Stop trusting a key at once: JWTs it signs get 401, as after deleting it on GitHub.
+
+        Installation tokens already issued stay valid (GitHub does not revoke them either);
+        call :meth:`expire_tokens` as well to make the client sign a new JWT straight away.
+        """
+        key = _key_bytes(public_key)
+        with self._lock:
+            if key not in self._app_keys:
+                raise ValueError("that key is not trusted")
+            self._app_keys.remove(key)
+
+    def jwt_count(self, public_key: str | bytes) -> int:
+        """JWTs accepted that were signed with ``public_key``'s private key."""
+        with self._lock:
+            return self.jwts_accepted[_key_bytes(public_key)]
+
     def add_fault(self, pattern: str, kind: str, count: int = 1, **params: Any) -> None:
         """Answer the next ``count`` requests whose path matches regex ``pattern`` with ``kind``.
 
@@ -393,15 +442,35 @@ class FakeGitHub:
         token = auth[7:].strip()
         with self._lock:
             self.jwts_seen.append(token)
-        try:
-            claims = jwt.decode(
-                token,
-                self.public_key,
-                algorithms=["RS256"],
-                options={"require": ["iat", "exp", "iss"], "verify_iss": False},
-                leeway=0,
-            )
-        except jwt.PyJWTError:
+        claims, key = self._verify_jwt(token)
+        denied = self._check_claims(claims)
+        with self._lock:
+            if denied is None and key is not None:
+                self.jwts_accepted[key] += 1
+            else:
+                self.jwts_refused += 1
+        return denied
+
+    def _verify_jwt(self, token: str) -> tuple[dict[str, Any] | None, bytes | None]:
+        """The claims of ``token`` and the trusted key whose signature it carries (or Nones)."""
+        for key in self.app_keys():
+            try:
+                claims = jwt.decode(
+                    token,
+                    key,
+                    algorithms=["RS256"],
+                    options={"require": ["iat", "exp", "iss"], "verify_iss": False},
+                    leeway=0,
+                )
+            except jwt.InvalidSignatureError:
+                continue  # another trusted key may have signed it
+            except jwt.PyJWTError:
+                return None, None
+            return claims, key
+        return None, None
+
+    def _check_claims(self, claims: dict[str, Any] | None) -> Answer | None:
+        if claims is None:  # what GitHub answers for a key it does not know (or no longer)
             return _message(401, "A JSON web token could not be decoded")
         now = time.time()
         if str(claims["iss"]) not in self.issuers:
@@ -599,6 +668,12 @@ class FakeGitHub:
             body = b'{"day": "2025-10-10", oops}\n' + body
         ctype = "application/x-ndjson" if name.endswith(".ndjson") else "application/json"
         return Answer(200, body, {"Content-Type": ctype})
+
+
+def _key_bytes(public_key: str | bytes) -> bytes:
+    """A public key PEM in one spelling, so keys given as str or bytes compare equal."""
+    text = public_key.decode() if isinstance(public_key, bytes) else public_key
+    return text.strip().encode() + b"\n"
 
 
 def _day_key(day: date | str | None) -> str:
