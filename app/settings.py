@@ -176,6 +176,8 @@ class Settings:
     github_timeout_seconds: float = 30.0
     # AWS
     aws_secret_name: str | None = None
+    # Secrets Manager secret holding the history store's S3 keys (JSON), when not from a binding
+    s3_credentials_secret: str | None = None
     aws_region: str | None = None
     aws_endpoint_url: str | None = None
     s3_binding: S3Binding | None = None
@@ -236,6 +238,7 @@ class Settings:
             github_max_concurrency=max(1, min(100, _int(env.get("GITHUB_MAX_CONCURRENCY"), 20))),
             github_timeout_seconds=_float(env.get("GITHUB_TIMEOUT_SECONDS"), 30.0),
             aws_secret_name=env.get("AWS_SECRET_NAME") or None,
+            s3_credentials_secret=env.get("S3_CREDENTIALS_SECRET") or None,
             aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
             s3_binding=binding,

@@ -67,7 +67,12 @@ def open_object_store(settings: Settings) -> ObjectStore:
             raise StorageConfigurationError(
                 f"HISTORY_STORE {url!r} names no bucket (s3://bucket/prefix)"
             )
-        return S3ObjectStore(make_s3_client(settings), bucket, parsed.path.strip("/"))
+        return S3ObjectStore(
+            make_s3_client(settings),
+            bucket,
+            parsed.path.strip("/"),
+            reconnect=lambda: make_s3_client(settings, fresh=True),
+        )
     if not scheme and url:
         return FileObjectStore(Path(url) if Path(url).is_absolute() else PROJECT_ROOT / url)
     raise StorageConfigurationError(

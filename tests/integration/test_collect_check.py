@@ -16,7 +16,7 @@ from app.settings import Secret
 from tests.support.app_server import REPO
 from tests.support.github_fixtures import org_day_record
 from tests.support.github_testing import fake_github, private_key_fragments, settings_for
-from tests.support.s3_read_only import read_only_proxy
+from tests.support.s3_proxy import s3_proxy
 from tests.support.s3_server import (
     FAKE_ACCESS_KEY,
     FAKE_SECRET_KEY,
@@ -82,8 +82,8 @@ def test_a_healthy_deployment_is_ok_line_by_line(settings):
 
 
 def test_a_read_only_binding_is_read_only_not_an_error(settings, moto: S3Server):
-    with read_only_proxy(moto.endpoint_url) as proxy:
-        outcome, lines = run(replace(settings, aws_endpoint_url=proxy), "history-store")
+    with s3_proxy(moto.endpoint_url, read_only=True) as proxy:
+        outcome, lines = run(replace(settings, aws_endpoint_url=proxy.url), "history-store")
     assert outcome.exit_code == ExitCode.OK
     assert "read-only (writes refused)" in lines["history-store"]
 
