@@ -70,17 +70,11 @@ def check_github(settings: Settings) -> Result:
         )
     except GitHubConfigurationError as exc:
         return _failed("github", str(exc), ExitCode.CONFIGURATION)
-    place = "organisation" if client.scope.kind == "org" else "enterprise"
     try:
         with client:
             documents = client.latest_usage_documents()
     except PermissionDenied as exc:
-        return _failed(
-            "github",
-            f"reports refused (403): {exc} Or the Copilot usage metrics policy is disabled for "
-            f"the {place}: GitHub answers 403 for both.",
-            ExitCode.GITHUB,
-        )
+        return _failed("github", f"reports refused (403): {exc}", ExitCode.GITHUB)
     except MetricsPolicyDisabled as exc:
         return _failed("github", str(exc), ExitCode.GITHUB)
     except (RateLimited, UpstreamUnavailable, GitHubError) as exc:

@@ -349,8 +349,15 @@ class GitHubClient:
         if status == 403:
             accepted = response.headers.get("x-accepted-github-permissions")
             hint = f" (GitHub accepts: {accepted})" if accepted else ""
+            policy = ""
+            if ctx.reports:  # GitHub answers 403 for both (docs: usage metrics API)
+                place = "organisation" if self.scope.kind == "org" else "enterprise"
+                policy = (
+                    f", or the Copilot usage metrics policy is disabled for the {place} "
+                    "(GitHub answers 403 for both)"
+                )
             return PermissionDenied(
-                f"The GitHub App lacks the {ctx.permission} permission{hint}.", status=403
+                f"The GitHub App lacks the {ctx.permission} permission{hint}{policy}.", status=403
             )
         if status == 404:
             return NotFound(ctx.not_found, status=404)
