@@ -2,6 +2,8 @@
 # Run the collector once as a Cloud Foundry task in the dashboard's droplet, and wait for it.
 #
 #   scripts/cf-run-collector.sh            # after cf api/auth/target (see cf-deploy.sh)
+#   CF_TASK_NAME=post-deploy-check CF_TASK_COMMAND="python -m app.collect check" \
+#       scripts/cf-run-collector.sh        # the deployment's smoke test, with its bindings
 #
 # Exit 0 when the task SUCCEEDED, 1 when it FAILED or did not finish within CF_TASK_WAIT seconds.
 set -euo pipefail
@@ -10,8 +12,9 @@ app="${CF_APP_NAME:-copilot-dashboard}"
 name="${CF_TASK_NAME:-collect-daily}"
 memory="${CF_TASK_MEMORY:-512M}"
 wait_seconds="${CF_TASK_WAIT:-1800}"
+command="${CF_TASK_COMMAND:-python -m app.collect run}"
 
-output="$(cf run-task "$app" --command "python -m app.collect run" --name "$name" -m "$memory")"
+output="$(cf run-task "$app" --command "$command" --name "$name" -m "$memory")"
 echo "$output"
 task_id="$(echo "$output" | sed -n 's/.*task id:[[:space:]]*\([0-9][0-9]*\).*/\1/p' | head -1)"
 [[ -n "$task_id" ]] || { echo "could not read the task id from cf run-task" >&2; exit 1; }

@@ -139,4 +139,16 @@ def test_scheduled_collector_runs_the_cf_task():
     workflow = load_yaml(WORKFLOWS_DIR / "collect.yml")
     assert _on(workflow)["schedule"][0]["cron"]
     script = (REPO_ROOT / "scripts" / "cf-run-collector.sh").read_text(encoding="utf-8")
-    assert 'cf run-task "$app" --command "python -m app.collect run"' in script
+    assert 'command="${CF_TASK_COMMAND:-python -m app.collect run}"' in script
+    assert 'cf run-task "$app" --command "$command"' in script
+
+
+def test_staging_is_checked_before_anyone_approves_production():
+    """The post-deploy smoke test runs in the staging job, after the push."""
+    steps = load_yaml(WORKFLOWS_DIR / "deploy.yml")["jobs"]["staging"]["steps"]
+    names = [step.get("name", "") for step in steps]
+    push = names.index("cf push (rolling)")
+    check = next(i for i, n in enumerate(names) if "copilot-collect check" in n)
+    assert check > push
+    assert steps[check]["env"]["CF_TASK_COMMAND"] == "python -m app.collect check"
+    assert steps[check]["run"] == "scripts/cf-run-collector.sh"
