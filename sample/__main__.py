@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
+from app.cli_errors import OneLineParser, run_cli
 from app.settings import PROJECT_ROOT
 from sample.writer import SCALES, generate, stale_files
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m sample",
         description="Write the synthetic Northwind Digital Services Copilot data set (deterministic).",
     )
@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=7, help="same seed, same bytes (default 7)")
     args = parser.parse_args(argv)
+    return run_cli(parser.prog, lambda: _write(args))
+
+
+def _write(args) -> int:
     started = time.perf_counter()
     paths = generate(args.out, args.scale, args.seed)
     size = sum(p.stat().st_size for p in paths)
