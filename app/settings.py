@@ -15,6 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The example data shipped with the repository (``SAMPLE_DATA_DIR``'s default).
+EXAMPLE_DATA_DIR = PROJECT_ROOT / "sample_data"
+#: The user's history store when ``HISTORY_STORE`` is unset and no S3 service is bound.
+DEFAULT_HISTORY_STORE = "file://./var/history"
+#: The example organisation's history, filled by ``make run`` from ``sample_data/``; only ever
+#: read while the dashboard runs on that example data (:func:`example_history_applies`).
+EXAMPLE_HISTORY_STORE = f"file://{PROJECT_ROOT / 'var' / 'example-history'}"
 
 
 class Secret:
@@ -144,6 +151,29 @@ def s3_bindings_by_name(vcap: Mapping) -> dict[str, S3Binding]:
     return named
 
 
+def example_history_applies(environ: Mapping[str, str], binding: S3Binding | None) -> bool:
+    """Whether the History page shows the example store instead of the user's history store.
+
+    Only while the dashboard runs on nothing but the repository's example data: ``HISTORY_STORE``
+    unset, no S3 service bound, ``SAMPLE_DATA_DIR`` unset or the repository's ``sample_data/``,
+    ``DATA_SOURCE`` not ``live`` and no ``GITHUB_ORG`` / ``GITHUB_ENTERPRISE``. Anything of the
+    user's configured, and the History page reads the user's store (never the example one).
+    """
+    if (environ.get("HISTORY_STORE") or "").strip() or binding is not None:
+        return False
+    if (environ.get("DATA_SOURCE") or "example").strip().lower() == "live":
+        return False
+    if environ.get("GITHUB_ORG") or environ.get("GITHUB_ENTERPRISE"):
+        return False
+    folder = environ.get("SAMPLE_DATA_DIR")
+    if not folder:
+        return True
+    try:
+        return Path(folder).resolve() == EXAMPLE_DATA_DIR.resolve()
+    except OSError:
+        return False
+
+
 def default_facts_dir() -> Path:
     """``$TMPDIR/copilot-dashboard-facts``: writable on Cloud Foundry and in the container."""
     return Path(tempfile.gettempdir()) / "copilot-dashboard-facts"
@@ -155,8 +185,13 @@ class Settings:
 
     # Data
     data_source: str = "example"  # default source: "example" or "live"
-    sample_data_dir: Path = PROJECT_ROOT / "sample_data"
-    history_store: str = "file://./var/history"  # file://PATH or s3://bucket/prefix
+    sample_data_dir: Path = EXAMPLE_DATA_DIR
+    # The user's store, file://PATH or s3://bucket/prefix: the collector writes it, and the
+    # History page reads it unless ``example_history_store`` is set.
+    history_store: str = DEFAULT_HISTORY_STORE
+    # The example store the History page reads instead, set by from_env only while the
+    # dashboard runs on the repository's example data (example_history_applies); else None.
+    example_history_store: str | None = None
     # Where the data engine writes each source's facts as Parquet (local, disposable)
     facts_dir: Path = field(default_factory=lambda: default_facts_dir())
     # Serving
@@ -197,6 +232,11 @@ class Settings:
     release: str | None = None
 
     @property
+    def dashboard_history_store(self) -> str:
+        """The store the History page reads: the example store or the user's ``history_store``."""
+        return self.example_history_store or self.history_store
+
+    @property
     def github_app_configured(self) -> bool:
         """True when enough is set to try live data (the key may still turn out to be wrong)."""
         has_key = (
@@ -217,12 +257,15 @@ class Settings:
         data_source = (env.get("DATA_SOURCE") or "example").strip().lower()
         binding = s3_binding_from_vcap(vcap)
         history_store = env.get("HISTORY_STORE") or (
-            f"s3://{binding.bucket}/copilot-history" if binding else "file://./var/history"
+            f"s3://{binding.bucket}/copilot-history" if binding else DEFAULT_HISTORY_STORE
         )
         return cls(
             data_source=data_source if data_source in {"example", "live"} else "example",
-            sample_data_dir=Path(env.get("SAMPLE_DATA_DIR") or PROJECT_ROOT / "sample_data"),
+            sample_data_dir=Path(env.get("SAMPLE_DATA_DIR") or EXAMPLE_DATA_DIR),
             history_store=history_store,
+            example_history_store=(
+                EXAMPLE_HISTORY_STORE if example_history_applies(env, binding) else None
+            ),
             facts_dir=Path(env.get("FACTS_DIR") or default_facts_dir()),
             port=_int(env.get("PORT"), 8050),
             debug=_bool(env.get("DASH_DEBUG")),

@@ -1,7 +1,7 @@
 """AWS Lambda entry point: ``app.collect.lambda_handler``.
 
 Event (all optional): ``{"command": "run" | "rebuild" | "import", "days_back": 365,
-"seats": true, "full": false, "files": [...]}``; an EventBridge schedule's event runs ``run``.
+"seats": true, "full": false, "files": [...], "as_of": "YYYY-MM-DD"}``; an EventBridge schedule's event runs ``run``.
 Returns the outcome as a dict. Exit codes 2-4 (configuration, GitHub, storage) raise
 ``CollectorFailed`` so the invocation counts as an error for alarms and retries; a partial run
 (1) returns normally with ``"status": "partial"``.
@@ -9,6 +9,7 @@ Returns the outcome as a dict. Exit codes 2-4 (configuration, GitHub, storage) r
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -33,7 +34,13 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     if command == "rebuild":
         outcome = rebuild_snapshot(settings, full=bool(event.get("full")))
     elif command == "import":
-        outcome = import_files(settings, [str(f) for f in event.get("files") or []])
+        try:
+            as_of = dt.date.fromisoformat(str(event["as_of"])) if event.get("as_of") else None
+        except ValueError:
+            raise CollectorFailed(
+                f"import: as_of is not a date (YYYY-MM-DD): {event['as_of']!r}"
+            ) from None
+        outcome = import_files(settings, [str(f) for f in event.get("files") or []], as_of=as_of)
     else:
         try:
             days_back = int(event.get("days_back") or DEFAULT_DAYS_BACK)

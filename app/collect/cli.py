@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -24,6 +25,13 @@ EPILOG = """exit codes: 0 ok, 1 partial (some days/files failed; re-run later),
 def configure_logging(settings: Settings) -> None:
     """The dashboard's logging set-up (JSON or text on stdout, secrets redacted)."""
     logging_setup.configure_logging(settings)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,8 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ask GitHub again for days it earlier had no report for (e.g. after enabling metrics)",
     )
-    imp = commands.add_parser("import", help="import exported files (any API generation)")
-    imp.add_argument("files", nargs="+", metavar="FILE", help="files, or folders of .json/.ndjson")
+    imp = commands.add_parser(
+        "import",
+        help="import exported files (any API generation, and seat lists)",
+        description="Store exported usage files verbatim, and seat-list exports (GET "
+        "/orgs/{org}/copilot/billing/seats) as the seat snapshot of their day: --as-of, else the "
+        "date in the file name, else the latest seat timestamp in the file. Then rebuild.",
+    )
+    imp.add_argument(
+        "files", nargs="+", metavar="FILE", help="files, or folders of .json/.ndjson (.gz too)"
+    )
+    imp.add_argument(
+        "--as-of",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the day seat-list exports were taken (default: from the file name or the data)",
+    )
     reb = commands.add_parser("rebuild", help="fold stored objects into the snapshot")
     reb.add_argument("--full", action="store_true", help="recompute from every stored object")
     cp = commands.add_parser(
@@ -88,7 +110,7 @@ def execute(argv: Sequence[str] | None, settings: Settings) -> Outcome:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     command = args.command or "run"
     if command == "import":
-        return import_files(settings, args.files)
+        return import_files(settings, args.files, as_of=args.as_of)
     if command == "rebuild":
         return rebuild_snapshot(settings, full=args.full)
     if command == "copy":

@@ -1,4 +1,4 @@
-"""The collector's three commands as functions: ``run``, ``import`` and ``rebuild``.
+"""The collector's commands as functions: ``run``, ``import``, ``rebuild`` and ``copy``.
 
 Each takes the one :class:`Settings` object, never raises for expected failures, and returns an
 :class:`Outcome` whose exit code the CLI, the Lambda handler and Cloud Foundry tasks share.
@@ -22,6 +22,13 @@ from app.collect.backfill import (
 )
 from app.collect.copying import copy_store
 from app.collect.outcome import ExitCode, Outcome
+from app.collect.seat_exports import (
+    SeatExport,
+    SeatExportError,
+    parse_seat_export,
+    snapshot_day,
+    taken_at,
+)
 from app.github.client import GitHubClient
 from app.github.errors import GitHubError
 from app.model import load_bytes
@@ -33,7 +40,10 @@ from app.storage import (
     StorageError,
     open_history_store,
 )
+from app.storage.layout import seats_key
 from app.storage.locations import find_binding, open_location
+from app.storage.objects import CorruptObject
+from app.storage.seats import slim_seats
 
 log = logging.getLogger("app.collect")
 IMPORT_SUFFIXES = (".json", ".ndjson", ".jsonl")
@@ -146,27 +156,92 @@ def run_collect(
     return outcome
 
 
+def _importable(path: Path) -> bool:
+    name = path.name.lower()
+    name = name.removesuffix(".gz")
+    return path.is_file() and name.endswith(IMPORT_SUFFIXES)
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for its ``*.json`` / ``*.ndjson`` files (sorted)."""
+    """Files as given; a folder stands for its ``*.json`` / ``*.ndjson`` files, gzip-compressed
+    (``.json.gz``) or not (sorted)."""
     expanded: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            expanded.extend(
-                sorted(
-                    p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
-                )
-            )
+            expanded.extend(sorted(p for p in path.iterdir() if _importable(p)))
         else:
             expanded.append(path)
     return expanded
 
 
-def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
+def _import_seats(
+    store: HistoryStore, export: SeatExport, path: Path, as_of: dt.date | None, outcome: Outcome
+) -> None:
+    """Store a seat-list export as the seat snapshot of its day (create-only)."""
+    name = path.name
+    try:
+        day, origin = snapshot_day(export, name, as_of)
+    except SeatExportError as exc:
+        outcome.failures[str(path)] = str(exc)
+        outcome.count("files_failed")
+        log.warning("Not importing %s: %s", name, exc)
+        return
+    key = seats_key(day)
+    if export.total_seats is not None and export.total_seats > len(export.seats):
+        log.warning(
+            "%s holds %d of the %d seats GitHub reported (one page of several?): active seats "
+            "are counted among these only",
+            name,
+            len(export.seats),
+            export.total_seats,
+        )
+    if store.write_seats(day, export.seats, export.total_seats, taken_at(day), source=name):
+        outcome.count("seat_snapshots_imported")
+        log.info(
+            "Imported %s as the seat snapshot of %s (day from %s): %d seats, %s",
+            name,
+            day,
+            origin,
+            len(export.seats),
+            key,
+            extra={"event": "import", "key": key, "new_object": True, "day": day.isoformat()},
+        )
+        return
+    outcome.count("seat_snapshots_already_stored")
+    try:
+        stored = store.read_seats(day) or {}
+    except CorruptObject as exc:
+        reason = f"the seat snapshot of {day} is already stored but unreadable ({exc.reason})"
+    else:
+        if stored.get("seats") == slim_seats(export.seats) and (
+            stored.get("total_seats") == export.total_seats
+        ):
+            log.info(
+                "Already stored: the seat snapshot of %s (%s); %s changes nothing",
+                day,
+                key,
+                name,
+                extra={"event": "import", "key": key, "new_object": False, "day": day.isoformat()},
+            )
+            return
+        reason = f"a different seat snapshot of {day} is already stored ({key})"
+    reason += "; seat snapshots are never overwritten"
+    outcome.failures[str(path)] = reason
+    outcome.count("files_failed")
+    log.warning("Not importing %s: %s", name, reason)
+
+
+def import_files(
+    settings: Settings, paths: Iterable[str | Path], *, as_of: dt.date | None = None
+) -> Outcome:
     """Store exported files of any generation verbatim, then fold them into the snapshot.
 
-    A file the model finds no usage data in is refused (and named), so junk never enters the
-    store; the same file imported twice is stored once (its key is its SHA-256).
+    A seat-list export becomes the seat snapshot of the day ``as_of``, its file name or its
+    data gives (:mod:`app.collect.seat_exports`), written once: a day already stored is reported
+    and left as it is. Any other file the model finds no usage data in is refused (and named),
+    so junk never enters the store; the same usage file imported twice is stored once (its key
+    is its SHA-256).
     """
 
     outcome = Outcome("import")
@@ -184,16 +259,16 @@ def import_files(settings: Settings, paths: Iterable[str | Path]) -> Outcome:
                 continue
             loaded = load_bytes(data, name)
             if loaded.usage.empty:
-                if loaded.seat_records:
-                    reasons = (
-                        "it holds seat assignments only; seat history comes from the daily "
-                        "`copilot-collect run`"
-                    )
-                else:
-                    reasons = "; ".join(str(p) for p in loaded.problems[:3]) or "no usage records"
-                outcome.failures[str(path)] = f"no usage data found ({reasons})"
+                export = parse_seat_export(data, name)
+                if export is not None:
+                    _import_seats(store, export, path, as_of, outcome)
+                    continue
+                reasons = "; ".join(str(p) for p in loaded.problems[:3]) or "no usage records"
+                outcome.failures[str(path)] = f"no usage data or seat list found ({reasons})"
                 outcome.count("files_failed")
-                log.warning("Not importing %s: no usage data found (%s)", name, reasons)
+                log.warning(
+                    "Not importing %s: no usage data or seat list found (%s)", name, reasons
+                )
                 continue
             key, created = store.write_import(data, name)
             outcome.count("files_imported" if created else "files_already_stored")

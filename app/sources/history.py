@@ -6,6 +6,11 @@ once as a fact folder named after its ETag and opened as the new :class:`Snapsho
 store is unreachable the last good snapshot is served, marked stale, and asked for again after
 ``retry_seconds``.
 
+Which store: ``settings.dashboard_history_store``, i.e. the example store ``make run`` fills
+while the dashboard runs on the repository's example data, else the user's ``HISTORY_STORE``
+(see :func:`app.settings.example_history_applies`), so the example organisation never appears
+beside the user's own data.
+
 A process that has no snapshot yet (a new or recycled worker) first asks only for the stored
 snapshot's ETag: when another process has already written that ETag's fact folder, it opens the
 folder instead of downloading and decoding the whole history again (seconds for a large store).
@@ -85,7 +90,9 @@ class HistorySource:
         )
         try:
             if self._store is None:
-                self._store = open_history_store(self.settings)
+                self._store = open_history_store(
+                    replace(self.settings, history_store=self.settings.dashboard_history_store)
+                )
             if current is None:
                 reused = self._written_by_another_process(self._store)
                 if reused is not None:

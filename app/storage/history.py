@@ -233,8 +233,14 @@ class HistoryStore:
         seats: Any,
         total_seats: int | None,
         taken_at: dt.datetime | None = None,
+        *,
+        source: str | None = None,
     ) -> bool:
-        """Store the day's seat snapshot; ``False`` if one was already stored for ``day``."""
+        """Store the day's seat snapshot; ``False`` if one was already stored for ``day``.
+
+        ``source`` names an imported seat-list export (kept in the object; ``None`` for the
+        collector's own fetch from GitHub).
+        """
         body = {
             "type": "seats",
             "day": day.isoformat(),
@@ -242,7 +248,22 @@ class HistoryStore:
             "total_seats": total_seats,
             "seats": slim_seats(seats),
         }
+        if source is not None:
+            body["source"] = source
         return self.objects.put_new(layout.seats_key(day), encode_document(body))
+
+    def read_seats(self, day: dt.date) -> dict[str, Any] | None:
+        """The stored seat snapshot of ``day`` as written (``None`` when there is none).
+
+        Raises :class:`CorruptObject` when the stored object cannot be decoded.
+        """
+        key = layout.seats_key(day)
+        try:
+            stored = self.objects.get(key)
+        except ObjectNotFound:
+            return None
+        assert stored is not None
+        return decode_document(key, stored.data, "seats")
 
     def write_import(self, data: bytes, source: str) -> tuple[str, bool]:
         """Store an imported file verbatim under its SHA-256; ``(key, created)``."""

@@ -81,7 +81,7 @@ def slim_seats(seats: Any) -> list[dict[str, Any]]:
     return [slim_seat(seat) for seat in (seats or []) if isinstance(seat, Mapping)]
 
 
-def _moment(value: str | None) -> dt.datetime | None:
+def utc_moment(value: str | None) -> dt.datetime | None:
     """An aware UTC datetime, or None for empty or unparseable values."""
     if not value:
         return None
@@ -96,6 +96,9 @@ def _moment(value: str | None) -> dt.datetime | None:
             return None
         moment = stamp.to_pydatetime()
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+_moment = utc_moment
 
 
 def seat_counts(
