@@ -26,7 +26,12 @@ Do not edit these files by hand: change `sample/` and regenerate. The data is fi
 | `copilot-report-organization-1-day-*.ndjson` / `.json` | the same, one day per file (`organization-1-day?day=`) | 2026-11-06 to 2026-11-20 |
 | `copilot-report-users-1-day-*.ndjson` | per-user report records (`users-1-day?day=`), one record per active user | 2026-11-19, 2026-11-20 |
 | `copilot-seats.json` | seat list, `GET /orgs/{org}/copilot/billing/seats` (all pages in one `{total_seats, seats[]}`) | as of 2026-11-20 |
+| `seat-history/copilot-seats-YYYY-MM-DD.json.gz` | the same seat list as saved on the first of every other month (gzip; a sub-folder, so the Seats page reads only `copilot-seats.json`): the seat history `make run` imports with `python -m app.collect import` | 2024-02-01 to 2026-10-01 |
 | `copilot-billing.json` | organisation Copilot details, `GET /orgs/{org}/copilot/billing`, counted from the seats | as of 2026-11-20 |
+
+The saved seat lists agree with each other and with the timeline: a seat appears from its
+`created_at` on, a seat's last activity never moves backwards from one list to the next, and the
+seats active in the 28 days before each list follow the monthly active users of that time.
 
 Overlaps between generations, on purpose: usage summary and metrics API both cover
 2024-11-01 to 2025-02-28; metrics API and reports both cover 2025-10-10 to 2026-04-01.

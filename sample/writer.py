@@ -6,6 +6,7 @@ spaces and in a fixed key order, so the same seed always gives byte-identical fi
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable
 from datetime import date
@@ -24,6 +25,8 @@ from sample.metrics import iter_enterprise_metrics_days, metrics_days
 from sample.readme import README
 from sample.reports import USER_DAYS, org_day_totals, report_record, users_day
 from sample.roster import billing_response, people, seat_records
+from sample.seat_history import FOLDER as SEAT_HISTORY_FOLDER
+from sample.seat_history import seat_history
 from sample.usage import usage_summary_days
 
 SCALES = ("default", "enterprise")
@@ -36,6 +39,7 @@ OWN_PATTERNS = (
     "copilot-report-*.*json",
     "copilot-seats.json",
     "copilot-billing.json",
+    f"{SEAT_HISTORY_FOLDER}/copilot-seats-*.json.gz",
 )
 
 
@@ -106,13 +110,31 @@ def write_reports(out: Path, seed: int) -> list[Path]:
     return paths
 
 
-def write_seats(out: Path, seats: list[dict]) -> list[Path]:
+def seats_text(seats: list[dict]) -> str:
+    """A seat list as ``GET .../copilot/billing/seats`` gives it (all pages), one seat a line."""
     body = ",\n".join(compact(seat) for seat in seats)
-    seats_path = write_text(
-        out / "copilot-seats.json", f'{{"total_seats":{len(seats)},"seats":[\n{body}\n]}}\n'
-    )
+    return f'{{"total_seats":{len(seats)},"seats":[\n{body}\n]}}\n'
+
+
+def write_seats(out: Path, seats: list[dict]) -> list[Path]:
+    seats_path = write_text(out / "copilot-seats.json", seats_text(seats))
     billing = json.dumps(billing_response(seats, AS_OF), indent=2) + "\n"
     return [seats_path, write_text(out / "copilot-billing.json", billing)]
+
+
+def write_seat_history(out: Path, seed: int) -> list[Path]:
+    """Saved seat lists of earlier days, gzip-compressed (``mtime=0``: the same bytes each run),
+    in a sub-folder: the example source reads only the folder's own files, so the Seats page
+    keeps showing the as-of list."""
+    folder = out / SEAT_HISTORY_FOLDER
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for day, seats in sorted(seat_history(SEATS_TOTAL, AS_OF, seed).items()):
+        path = folder / f"copilot-seats-{day.isoformat()}.json.gz"
+        data = seats_text(seats).encode("utf-8")
+        path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        paths.append(path)
+    return paths
 
 
 def write_enterprise_metrics(out: Path, seed: int, days: int = ENTERPRISE_DAYS) -> list[Path]:
@@ -163,5 +185,6 @@ def generate(out_dir: Path, scale: str = "default", seed: int = 7) -> list[Path]
         return paths
     paths = write_usage(out, seed) + write_metrics(out, seed) + write_reports(out, seed)
     paths += write_seats(out, seat_records(SEATS_TOTAL, AS_OF, seed))
+    paths += write_seat_history(out, seed)
     paths.append(write_text(out / "README.md", README))
     return paths

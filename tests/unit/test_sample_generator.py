@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date
 from pathlib import Path
 
@@ -15,14 +16,19 @@ SAMPLE = PROJECT_ROOT / "sample_data"
 
 
 def contents(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """The folder's files, and those of its seat-history sub-folder (uncompressed, so the
+    comparison does not depend on the zlib version that compressed them)."""
+    found = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    for p in sorted((folder / "seat-history").glob("*.json.gz")):
+        found[f"seat-history/{p.name}"] = gzip.decompress(p.read_bytes())
+    return found
 
 
 @pytest.fixture(scope="module")
 def first(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("first")
     paths = generate(out)
-    assert sorted(p.name for p in paths) == sorted(contents(out))
+    assert sorted(str(p.relative_to(out)) for p in paths) == sorted(contents(out))
     return contents(out)
 
 
@@ -50,7 +56,10 @@ def test_committed_sample_data_is_what_the_generator_writes(first: dict[str, byt
 
 
 def test_sample_data_stays_small(first: dict[str, bytes]) -> None:
-    assert sum(len(b) for b in first.values()) < 12_000_000
+    compressed = sum(p.stat().st_size for p in (SAMPLE / "seat-history").glob("*.json.gz"))
+    plain = sum(len(b) for name, b in first.items() if not name.startswith("seat-history/"))
+    assert plain + compressed < 12_000_000
+    assert compressed < 1_000_000
 
 
 def test_cli_writes_folder_and_notes_stale_files(
@@ -60,7 +69,7 @@ def test_cli_writes_folder_and_notes_stale_files(
     assert main(["--out", str(tmp_path), "--seed", "3"]) == 0
     assert (tmp_path / "copilot-seats.json").is_file()
     out = capsys.readouterr()
-    assert "wrote 43 files" in out.out
+    assert "wrote 60 files" in out.out
     assert "copilot-metrics-1999-Q1.json" in out.err
     assert (tmp_path / "copilot-metrics-1999-Q1.json").exists()  # never deleted
 
