@@ -1,6 +1,6 @@
-// Draws the seat table's rows from plain data (the callback's "seats-rows" store) with DOM calls,
-// instead of one Dash component per cell: 50 rows were ~700 components and most of the Seats
-// page's browser time. Text goes in as text nodes (never HTML); links only to http(s) URLs.
+// Draws the seat table's rows from plain data (the callback's "seats-rows" store: rows and the
+// count line) with DOM calls, instead of one Dash component per cell: 50 rows were ~700
+// components and most of the Seats page's browser time. Text goes in as text nodes (never HTML); links only to http(s) URLs.
 (function () {
   var ATTRIBUTES = ["title", "target", "rel"];
 
@@ -33,13 +33,14 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.copilot = Object.assign({}, window.dash_clientside.copilot, {
-    drawRows: function (rows, bodyId) {
+    // Draws the page of rows and returns its count line, so both change in the same frame.
+    drawRows: function (table, bodyId) {
       var body = document.getElementById(bodyId);
-      if (!body) return window.dash_clientside.no_update;
+      if (!body || !table) return window.dash_clientside.no_update;
       var fragment = document.createDocumentFragment();
-      (rows || []).forEach(function (row) { fragment.appendChild(build(row)); });
+      (table.rows || []).forEach(function (row) { fragment.appendChild(build(row)); });
       body.replaceChildren(fragment);
-      return (rows || []).length;
+      return table.count || "";
     },
     // A click on a column header sorts by it; a second click reverses the order (no server trip).
     sortFromHeader: function () {

@@ -281,7 +281,6 @@ def _page(flt: sa.SeatFilter, plans: list[str]) -> html.Div:
                 className="table-responsive",
             ),
             dcc.Store(id="seats-rows"),
-            dcc.Store(id="seats-rows-drawn"),
             html.Div(id="seats-empty"),
             dbc.Pagination(
                 id="seats-pagination",
@@ -553,7 +552,6 @@ def sort_mark(direction: str) -> list:
 
 TABLE_OUTPUTS = [
     Output("seats-rows", "data"),
-    Output("seats-count", "children"),
     Output("seats-empty", "children"),
     Output("seats-pagination", "max_value"),
     Output("seats-pagination", "active_page"),
@@ -610,7 +608,9 @@ def update_table(days, plan, status, q, sort, direction, size, page, source):
         empty = notice("No seats match this filter.", "secondary", notice_id="seats-empty-notice")
     marks = [sort_mark(flt.direction) if key == flt.sort else "" for key, _ in COLUMNS]
     source_name = view.source if isinstance(source, str) and source else None
-    return (body, count, empty, pages, current, export_href(flt, source_name), *marks)
+    # The count travels with the rows: the browser draws both at once (assets/seat_rows.js).
+    table = {"rows": body, "count": count}
+    return (table, empty, pages, current, export_href(flt, source_name), *marks)
 
 
 # A header click sorts by that column, a second click reverses it: in the browser (assets/seat_rows.js).
@@ -626,7 +626,7 @@ clientside_callback(
 
 clientside_callback(
     dash.ClientsideFunction(namespace="copilot", function_name="drawRows"),
-    Output("seats-rows-drawn", "data"),
+    Output("seats-count", "children"),
     Input("seats-rows", "data"),
     State("seats-tbody", "id"),
 )

@@ -83,7 +83,7 @@ def table(client, deps, trigger="seats-status.value", **values) -> dict:
 
 def row_logins(out: dict) -> list[str]:
     logins = []
-    for tr in out["seats-rows"]["data"]:
+    for tr in out["seats-rows"]["data"]["rows"]:
         first = tr["props"]["children"][0]["props"]["children"][0]
         text = first["props"]["children"]
         logins.append("" if text.startswith("(no user") else text)
@@ -94,8 +94,8 @@ def test_table_filters_sorts_and_links(client, deps):
     out = table(client, deps)
     assert row_logins(out)[:3] == ["alice", "bob", "carol"]
     assert row_logins(out)[-1] == ""  # the seat whose assignee was deleted, last
-    assert out["seats-count"]["children"].startswith("Showing 1–12 of 12 seats")
-    first_link = out["seats-rows"]["data"][0]["props"]["children"][0]["props"]["children"][0]
+    assert out["seats-rows"]["data"]["count"].startswith("Showing 1–12 of 12 seats")
+    first_link = out["seats-rows"]["data"]["rows"][0]["props"]["children"][0]["props"]["children"][0]
     assert first_link["props"]["href"] == "https://github.com/alice"
     out = table(client, deps, seats_status__value="inactive", seats_days__value="60",
                 seats_sort__value="last_activity", seats_dir__value="desc")  # fmt: skip
@@ -103,7 +103,7 @@ def test_table_filters_sorts_and_links(client, deps):
     assert out["seats-export"]["href"] == ("/seats/export.csv?days=60&status=inactive&dir=desc")
     out = table(client, deps, seats_search__value="AL")
     assert row_logins(out) == ["alice", "Mallory-X"]
-    mallory = out["seats-rows"]["data"][1]["props"]["children"][0]["props"]["children"][0]
+    mallory = out["seats-rows"]["data"]["rows"][1]["props"]["children"][0]["props"]["children"][0]
     assert mallory["props"]["href"] == "https://github.com/Mallory-X"  # no html_url in the data
 
 
@@ -114,7 +114,7 @@ def test_table_paging_and_empty_state(client, deps):
                 seats_pagination__active_page=7)  # fmt: skip
     assert out["seats-pagination"]["active_page"] == 1  # clamped to the only page
     out = table(client, deps, seats_search__value="nobody-has-this-login")
-    assert out["seats-rows"]["data"] == []
+    assert out["seats-rows"]["data"]["rows"] == []
     assert "No seats match this filter" in str(out["seats-empty"]["children"])
 
 
