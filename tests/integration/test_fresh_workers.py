@@ -38,8 +38,11 @@ def workers_of(master: int) -> set[int]:
     return {int(pid) for pid in text.split()}
 
 
-def replace_workers(master: int, count: int, timeout: float = 60.0) -> set[int]:
-    """SIGTERM every worker; return the new ones once ``count`` have started (served nothing)."""
+def replace_workers(master: int, count: int, timeout: float = 150.0) -> set[int]:
+    """SIGTERM every worker; return the new ones once ``count`` have started (served nothing).
+
+    Generous: on a loaded 2-core machine (several test runs at once) 60 s was once not enough;
+    the failure names the processes, to tell a slow start from a worker that never left."""
     old = workers_of(master)
     for pid in old:
         os.kill(pid, signal.SIGTERM)
@@ -49,7 +52,22 @@ def replace_workers(master: int, count: int, timeout: float = 60.0) -> set[int]:
         if len(current) >= count and not current & old:
             return current
         time.sleep(0.05)
-    raise AssertionError(f"the workers were not replaced within {timeout} s")
+
+    def describe(pids: set[int]) -> list[str]:
+        out = []
+        for pid in sorted(pids):
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+            except OSError:
+                cmd, state = "(gone)", "-"
+            out.append(f"{pid} {state} {cmd[:80]}")
+        return out
+
+    raise AssertionError(
+        f"the workers were not replaced within {timeout} s: old {describe(old)}, "
+        f"now {describe(workers_of(master))}"
+    )
 
 
 def fire_at_once(url: str, bodies: list[dict]) -> list[tuple[int, str]]:
