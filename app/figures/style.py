@@ -5,6 +5,13 @@ blindness; series also differ by dash or marker where two lines share a chart. I
 colours (orange, sky blue, yellow) are darkened to the same hues so that every line and bar has at
 least 3:1 contrast against the white page (WCAG 2.2 SC 1.4.11, non-text contrast); so is the grey
 of "Other" and "never used".
+
+Figures are built once, on the server, in these light colours. In dark mode the browser swaps
+every colour for its dark twin (:data:`DARK_COLOURS`) and adds the dark text, grid and axis
+colours (:func:`dark_chart_theme`) before Plotly draws, so a theme change needs no server round
+trip (``assets/theme.js``; the navbar's theme switch carries :func:`dark_chart_theme` as JSON).
+Charts have transparent backgrounds: every colour is measured against the page behind them,
+Bootstrap 5.3's body background in each mode (:data:`PAGE_BACKGROUND`).
 """
 
 from __future__ import annotations
@@ -23,6 +30,78 @@ OKABE_ITO: tuple[str, ...] = (
     "#000000",  # black 21:1
 )
 OTHER_COLOUR = "#757575"  # 4.6:1 (was #999999, 2.8:1)
+
+#: Bootstrap 5.3's ``--bs-body-bg`` (cards use it too): what a transparent chart is drawn on.
+PAGE_BACKGROUND = {"light": "#ffffff", "dark": "#212529"}
+
+# The light text and lines of every chart (TEXT is Plotly's own default, 9.7:1 on white).
+TEXT = "#444444"
+STRONG_TEXT = "#333333"  # 12.6:1, labels that sit on a line (generation boundaries)
+MUTED = "#555555"  # 7.5:1, "no data" messages and the boundary line
+GRID = "#e5e5e5"  # gridlines are a quiet aid, not information (1.3:1)
+MODEBAR = {"color": "#595959", "activecolor": "#0a58ca", "bgcolor": "rgba(255,255,255,0.9)"}
+
+# The dark twin of each palette colour, against #212529 (3:1 for marks, as in light). Okabe-Ito's
+# own orange, sky blue and yellow are light enough for a dark page; blue and black are not.
+DARK_PALETTE: tuple[str, ...] = (
+    "#1A8AD4",  # blue, lightened from #0072B2 (3.0:1) to 4.1:1
+    "#E69F00",  # orange, Okabe-Ito's own, 6.9:1
+    "#009E73",  # bluish green 4.5:1
+    "#CC79A7",  # reddish purple 5.0:1
+    "#56B4E9",  # sky blue, Okabe-Ito's own, 6.7:1
+    "#D55E00",  # vermillion 4.0:1
+    "#F0E442",  # yellow, Okabe-Ito's own, 11.7:1
+    "#E0E0E0",  # black (1.4:1) becomes light grey, 11.7:1
+)
+DARK_OTHER_COLOUR = "#8F8F8F"  # 4.8:1
+DARK_TEXT = "#dee2e6"  # Bootstrap's dark --bs-body-color, 11.9:1
+DARK_STRONG_TEXT = "#f8f9fa"  # 15.4:1
+DARK_MUTED = "#adb5bd"  # 7.4:1
+DARK_GRID = "#3d4349"  # 1.5:1, as quiet as the light grid
+DARK_MODEBAR = {"color": "#adb5bd", "activecolor": "#6ea8fe", "bgcolor": "rgba(33,37,41,0.9)"}
+DARK_HOVER = {"bgcolor": "#2b3035", "bordercolor": "#6c757d", "font": {"color": DARK_TEXT}}
+
+
+def colour_key(value: str) -> str:
+    """A colour as assets/theme.js compares them: lower case, no spaces, ``#rgb`` as ``#rrggbb``."""
+    key = value.strip().lower().replace(" ", "")
+    if len(key) == 4 and key.startswith("#"):
+        key = "#" + "".join(c * 2 for c in key[1:])
+    return key
+
+
+#: Every colour a figure is built with -> the colour it is drawn in on the dark page.
+DARK_COLOURS: dict[str, str] = {
+    colour_key(light): dark
+    for light, dark in (
+        *zip(OKABE_ITO, DARK_PALETTE, strict=True),
+        (OTHER_COLOUR, DARK_OTHER_COLOUR),
+        (TEXT, DARK_TEXT),
+        (STRONG_TEXT, DARK_STRONG_TEXT),
+        (MUTED, DARK_MUTED),
+        (GRID, DARK_GRID),
+        *((MODEBAR[k], DARK_MODEBAR[k]) for k in MODEBAR),
+    )
+}
+
+
+def dark_chart_theme() -> dict:
+    """What assets/theme.js needs to draw a figure on the dark page: the colour swaps, the axis
+    colours Plotly would otherwise default to dark grey (``axis``, set where a figure gives none),
+    the text colour for a figure whose font names none, and the box of unified hover labels."""
+    return {
+        "colours": DARK_COLOURS,
+        "font": DARK_TEXT,
+        "axis": {
+            "gridcolor": DARK_GRID,
+            "linecolor": DARK_MUTED,
+            "zerolinecolor": DARK_MUTED,
+            "tickcolor": DARK_MUTED,
+        },
+        "hoverlabel": DARK_HOVER,
+    }
+
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
@@ -68,21 +147,17 @@ def base_layout(title: str, **extra) -> dict:
     """The shared layout of every chart (plain dicts: no validation cost in callbacks)."""
     layout = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        "font": {"family": FONT, "size": 12},
+        "font": {"family": FONT, "size": 12, "color": TEXT},
         "margin": {"l": 56, "r": 56, "t": 48, "b": 40},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "hovermode": "x unified",
         "legend": {"orientation": "h", "y": -0.18, "x": 0},
-        "xaxis": {"gridcolor": "#e5e5e5", "zeroline": False},
-        "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False, "rangemode": "tozero"},
+        "xaxis": {"gridcolor": GRID, "zeroline": False},
+        "yaxis": {"gridcolor": GRID, "zeroline": False, "rangemode": "tozero"},
         "colorway": list(OKABE_ITO),
         # Plotly's default mode bar icons are 30% grey (1.6:1); these are 7:1, and blue when active.
-        "modebar": {
-            "color": "#595959",
-            "activecolor": "#0a58ca",
-            "bgcolor": "rgba(255,255,255,0.9)",
-        },
+        "modebar": dict(MODEBAR),
     }
     layout.update(extra)
     return layout
@@ -104,7 +179,7 @@ def empty_figure(title: str, message: str) -> dict:
                     "yref": "paper",
                     "x": 0.5,
                     "y": 0.5,
-                    "font": {"size": 14, "color": "#555"},
+                    "font": {"size": 14, "color": MUTED},
                 }
             ],
         ),
