@@ -2,7 +2,9 @@
 path through the page controls.
 
 One gunicorn serves the module (example data, plus a history store with three imported exports so
-the History page has charts to audit); each test opens one page. axe-core comes from npm
+the History page has charts to audit); each test opens one page. Every page is audited in both
+colour themes: Chromium reports the system setting as light, then as dark, and the page follows
+it (assets/theme.js); the chart contrast check measures against the background behind each chart. axe-core comes from npm
 (devDependency in package.json) and is injected with the page's CSP bypassed: the audit is not the
 app, and the app's policy rightly refuses inline scripts.
 
@@ -41,6 +43,7 @@ KNOWN = {
     ),
 }
 NEXT_GRANULARITY = {"usage": "week", "history": "quarter"}  # after each page's default
+THEMES = ("light", "dark")  # the system colour scheme Chromium reports; Auto follows it
 WAIT_FOR_DATA = """(selector) => {
     const e = document.querySelector(selector);
     const text = e ? e.innerText.trim() : "";
@@ -93,10 +96,11 @@ def a11y_app(tmp_path_factory):
         yield running
 
 
-@pytest.fixture
-def audit_page(browser):
+def _audit_page(browser, color_scheme: str = "light"):
     """A page whose console errors fail the test, with CSP bypassed so axe can be injected."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, bypass_csp=True, color_scheme=color_scheme
+    )
     page = context.new_page()
     console = ConsoleLog()
     console.attach(page)
@@ -104,6 +108,17 @@ def audit_page(browser):
     yield page
     context.close()
     assert not console.errors, f"browser console errors: {console.errors}"
+
+
+@pytest.fixture
+def audit_page(browser):
+    yield from _audit_page(browser)
+
+
+@pytest.fixture(params=THEMES)
+def themed_audit_page(browser, request):
+    """An audit page with the system colour scheme set to each theme in turn."""
+    yield from _audit_page(browser, request.param)
 
 
 def open_filled(page, url: str, selector: str) -> None:
@@ -114,14 +129,19 @@ def open_filled(page, url: str, selector: str) -> None:
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_page_has_no_serious_wcag_violations(a11y_app, audit_page, path):
+def test_page_has_no_serious_wcag_violations(a11y_app, themed_audit_page, path):
+    audit_page = themed_audit_page
     open_filled(audit_page, a11y_app.url + path, PAGES[path])
+    theme = audit_page.evaluate("() => document.documentElement.dataset.bsTheme")
+    wanted = audit_page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
+    assert theme == ("dark" if wanted else "light"), f"{path} is not in the system's theme"
+    where = f"{path} ({theme} theme)"
     violations, known = split_known(blocking(run_axe(audit_page)))
     for issue in known:
-        warnings.warn(f"{path}: known accessibility issue: {issue}", stacklevel=1)
-    assert not violations, f"axe (WCAG 2.2 A/AA) on {path}:\n{describe(violations)}"
+        warnings.warn(f"{where}: known accessibility issue: {issue}", stacklevel=1)
+    assert not violations, f"axe (WCAG 2.2 A/AA) on {where}:\n{describe(violations)}"
     weak = chart_contrast_failures(audit_page)
-    assert not weak, f"chart text under 4.5:1 or marks under 3:1 on {path}: {weak[:20]}"
+    assert not weak, f"chart text under 4.5:1 or marks under 3:1 on {where}: {weak[:20]}"
 
     # SC 1.4.10 reflow: at 320 CSS px (400% zoom of 1280) the page does not scroll sideways.
     audit_page.set_viewport_size({"width": 320, "height": 800})
@@ -130,7 +150,7 @@ def test_page_has_no_serious_wcag_violations(a11y_app, audit_page, path):
             "() => document.documentElement.scrollWidth <= window.innerWidth", timeout=10_000
         )
     except PlaywrightTimeout:
-        pytest.fail(f"{path} scrolls sideways at 320 px: {audit_page.evaluate(OVERFLOWING_JS)}")
+        pytest.fail(f"{where} scrolls sideways at 320 px: {audit_page.evaluate(OVERFLOWING_JS)}")
 
 
 def test_controls_charts_and_figures_have_accessible_names(a11y_app, audit_page):

@@ -53,7 +53,9 @@ def run_axe(page, tags: tuple[str, ...] = WCAG_AA_TAGS) -> list[dict]:
 
 
 # axe cannot judge text drawn in SVG over a transparent plot ("incomplete"), nor the contrast of
-# lines and bars, so this does, against the white page: text 4.5:1 (SC 1.4.3), marks 3:1 (1.4.11).
+# lines and bars, so this does, against what is behind the chart: the charts are transparent, so
+# that is the nearest opaque background of their ancestors (the card, or the page), white in the
+# light theme and dark in the dark one. Text 4.5:1 (SC 1.4.3), marks 3:1 (SC 1.4.11).
 CHART_CONTRAST_JS = """() => {
     const parse = (s) => {
         const m = s && s.match(/rgba?\\(([^)]+)\\)/);
@@ -65,14 +67,31 @@ CHART_CONTRAST_JS = """() => {
         v /= 255;
         return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
     };
-    const ratio = (c, alpha) => {  // c painted with alpha over white, against white
-        const over = (v) => v * alpha + 255 * (1 - alpha);
-        const l = 0.2126 * channel(over(c.r)) + 0.7152 * channel(over(c.g))
-            + 0.0722 * channel(over(c.b));
-        return 1.05 / (l + 0.05);
+    const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+    const over = (c, alpha, under) => ({  // c painted with alpha over an opaque colour
+        r: c.r * alpha + under.r * (1 - alpha),
+        g: c.g * alpha + under.g * (1 - alpha),
+        b: c.b * alpha + under.b * (1 - alpha),
+    });
+    const backgroundOf = (el) => {  // the opaque colour behind el: its backgrounds, composited
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+            const c = parse(getComputedStyle(e).backgroundColor);
+            if (c && c.a > 0) {
+                layers.push(c);
+                if (c.a >= 1) break;
+            }
+        }
+        let colour = {r: 255, g: 255, b: 255};  // the canvas, if nothing is opaque
+        for (let i = layers.length - 1; i >= 0; i--) colour = over(layers[i], layers[i].a, colour);
+        return colour;
+    };
+    const ratio = (a, b) => {
+        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
     };
     const failures = [];
-    const check = (el, prop, minimum, what) => {
+    const check = (el, prop, minimum, what, background) => {
         const cs = getComputedStyle(el);
         if (cs.display === "none" || cs.visibility === "hidden") return;
         const c = parse(cs[prop]);
@@ -80,28 +99,37 @@ CHART_CONTRAST_JS = """() => {
         const opacity = parseFloat(cs[prop + "Opacity"] || "1") * parseFloat(cs.opacity || "1");
         const alpha = c.a * opacity;
         if (alpha === 0) return;
-        const r = ratio(c, alpha);
+        const r = ratio(over(c, alpha, background), background);
         if (r < minimum) {
             const graph = el.closest(".dash-graph, .js-plotly-plot");
+            const bg = background;
             failures.push({graph: graph && (graph.id || graph.parentElement.id), what,
                            colour: cs[prop], alpha, ratio: Math.round(r * 100) / 100,
+                           background: `rgb(${bg.r}, ${bg.g}, ${bg.b})`,
                            text: (el.textContent || "").trim().slice(0, 40)});
         }
     };
-    document.querySelectorAll(".js-plotly-plot .main-svg").forEach((svg) => {
-        svg.querySelectorAll("text").forEach((t) => {
-            if (t.textContent.trim()) check(t, "fill", 4.5, "text");
+    document.querySelectorAll(".js-plotly-plot").forEach((plot) => {
+        const background = backgroundOf(plot);
+        plot.querySelectorAll(".main-svg").forEach((svg) => {
+            svg.querySelectorAll("text").forEach((t) => {
+                if (t.textContent.trim()) check(t, "fill", 4.5, "text", background);
+            });
+            svg.querySelectorAll(".barlayer .point path")
+                .forEach((b) => check(b, "fill", 3, "bar", background));
+            svg.querySelectorAll(".scatterlayer .js-line")
+                .forEach((l) => check(l, "stroke", 3, "line", background));
+            svg.querySelectorAll(".scatterlayer .point")
+                .forEach((m) => check(m, "fill", 3, "marker", background));
         });
-        svg.querySelectorAll(".barlayer .point path").forEach((b) => check(b, "fill", 3, "bar"));
-        svg.querySelectorAll(".scatterlayer .js-line").forEach((l) => check(l, "stroke", 3, "line"));
-        svg.querySelectorAll(".scatterlayer .point").forEach((m) => check(m, "fill", 3, "marker"));
     });
     return failures;
 }"""
 
 
 def chart_contrast_failures(page) -> list[dict]:
-    """Plotly text under 4.5:1 and bars, lines or markers under 3:1 against the white page."""
+    """Plotly text under 4.5:1 and bars, lines or markers under 3:1 against what is behind the
+    chart (each failure names its colour, the background and the ratio)."""
     return list(page.evaluate(CHART_CONTRAST_JS))
 
 
