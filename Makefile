@@ -48,15 +48,23 @@ system-tools:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The History page reads the local history store: on first run, fill it with the example exports
-# (as `python -m app.collect import` would fill a real one). Skipped when HISTORY_STORE is set.
-EXAMPLE_EXPORTS := $(wildcard sample_data/copilot-usage-*.json sample_data/copilot-metrics-*.json sample_data/copilot-report-*)
-var/history/.example-imported: $(EXAMPLE_EXPORTS) | $(VENV)/.installed
-	HISTORY_STORE=file://./var/history LOG_FORMAT=text $(PY) -m app.collect import $(EXAMPLE_EXPORTS)
-	touch $@
+# The History page of `make run` reads its own example store, var/example-history, filled from
+# the example exports and saved seat lists in sample_data/ (as `python -m app.collect import`
+# fills a real one), and only while the dashboard runs on that example data: with a
+# SAMPLE_DATA_DIR, HISTORY_STORE, DATA_SOURCE=live or GITHUB_ORG of yours it reads your store
+# (default var/history) and this is skipped (app.settings.example_history_applies). The store is
+# derived from sample_data/ alone, so it is rebuilt from scratch whenever sample_data/ changes.
+# A var/history that an older `make run` filled with the example only is moved aside first.
+EXAMPLE_STORE := var/example-history
+# (The files imported are listed in app/collect/example_store.py: EXAMPLE_PATTERNS.)
+EXAMPLE_FILES := $(wildcard sample_data/*.json sample_data/*.ndjson sample_data/seat-history/*.json.gz)
+$(EXAMPLE_STORE)/.example-imported: $(EXAMPLE_FILES) | $(VENV)/.installed
+	LOG_FORMAT=text $(PY) -m app.collect.example_store fill
 
-example-history:
-	@if [ -z "$$HISTORY_STORE" ]; then $(MAKE) --no-print-directory var/history/.example-imported; fi
+example-history: | $(VENV)/.installed
+	@$(PY) -m app.collect.example_store retire-legacy
+	@if $(PY) -m app.collect.example_store applies; then \
+		$(MAKE) --no-print-directory --silent $(EXAMPLE_STORE)/.example-imported; fi
 
 run: install example-history
 	@echo "Serving the dashboard on http://127.0.0.1:$(PORT) (example data)"
@@ -100,4 +108,4 @@ sample: $(VENV)/.installed
 	$(PY) -m sample --out sample_data
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache var/history/.example-imported
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache $(EXAMPLE_STORE)

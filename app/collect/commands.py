@@ -175,6 +175,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return expanded
 
 
+def _total(total: int | None, seats: Any) -> int:
+    """The seat count a snapshot stands for (a bare list has no ``total_seats``)."""
+    return int(total) if total is not None else len(seats or [])
+
+
 def _import_seats(
     store: HistoryStore, export: SeatExport, path: Path, as_of: dt.date | None, outcome: Outcome
 ) -> None:
@@ -214,8 +219,9 @@ def _import_seats(
     except CorruptObject as exc:
         reason = f"the seat snapshot of {day} is already stored but unreadable ({exc.reason})"
     else:
-        if stored.get("seats") == slim_seats(export.seats) and (
-            stored.get("total_seats") == export.total_seats
+        kept = stored.get("seats")
+        if kept == slim_seats(export.seats) and _total(stored.get("total_seats"), kept) == _total(
+            export.total_seats, export.seats
         ):
             log.info(
                 "Already stored: the seat snapshot of %s (%s); %s changes nothing",
@@ -248,6 +254,13 @@ def import_files(
     store = _open_store(settings, outcome)
     if store is None:
         return outcome
+    if settings.example_history_store not in (None, settings.history_store):
+        log.info(
+            "Importing into %s. The dashboard shows this store on its History page once it runs "
+            "on your data (SAMPLE_DATA_DIR, HISTORY_STORE, DATA_SOURCE=live or GITHUB_ORG set); "
+            "on the example data it shows the example history",
+            store.location,
+        )
     try:
         for path in expand_paths(paths):
             name = path.name
