@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from fnmatch import fnmatch
 
 import dash
 import flask
@@ -44,8 +46,52 @@ def add_health_routes(server: flask.Flask) -> None:
     @server.get("/readyz")
     def readyz():
         services: Services = server.extensions[EXTENSION_KEY]
-        ok, reason = services.readiness()
-        return flask.jsonify({"ready": ok, "reason": reason}), (200 if ok else 503)
+        report = services.readiness_report()
+        return flask.jsonify(report), (200 if report["ready"] else 503)
+
+
+NOT_FOUND_MODULE = "not_found_404"
+
+
+def is_known_page(path: str) -> bool:
+    """Whether Dash's router shows a registered page, not the not-found page, for ``path``
+    (relative to the pathname prefix). Matched as the router matches (Dash 4.4's
+    ``_path_to_page``: the exact path, or a ``path_template`` with its ``<variables>`` as
+    wildcards), so the status and what the browser shows agree."""
+    wanted = path.strip("/")
+    for entry in dash.page_registry.values():
+        template = entry.get("path_template")
+        if template:
+            matched = fnmatch(wanted, re.sub("<.*?>", "*", template.strip("/")))
+        else:
+            matched = wanted == entry["path"].strip("/")
+        if matched:
+            return entry.get("module", "").split(".")[-1] != NOT_FOUND_MODULE
+    return False
+
+
+def add_not_found_status(app: dash.Dash) -> None:
+    """Unknown pages answer 404 with the usual page (the browser still shows the not-found page).
+
+    Dash answers its index HTML, status 200, for any path its catch-all route receives, and its
+    router then shows the not-found page in the browser; so a link checker, a crawler or a load
+    balancer saw every mistyped address as a page. Only the catch-all's own 200 answers change:
+    ``/_dash-*``, ``/assets``, the health routes and every other route keep their status. The
+    path Flask hands the catch-all is already relative to ``routes_pathname_prefix`` (which a
+    proxy's ``requests_pathname_prefix`` maps onto), as the router strips it in the browser.
+    """
+    catchall = app.config.routes_pathname_prefix + "<path:path>"
+
+    @app.server.after_request
+    def not_found_status(response: flask.Response) -> flask.Response:
+        request = flask.request
+        if request.endpoint != catchall or response.status_code != 200:
+            return response
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if not is_known_page((request.view_args or {}).get("path", "")):
+            response.status_code = 404
+        return response
 
 
 def finish_dash_setup(app: dash.Dash) -> None:
@@ -100,6 +146,7 @@ def create_app(settings: Settings | None = None, *, isolated_builds: bool = Fals
     app.layout = lambda: shell(app)
     register_source_switch(app)
     register_first_view(app)
+    add_not_found_status(app)
     server.config["COPILOT_SETTINGS"] = settings
     finish_dash_setup(app)
     if settings.debug:

@@ -43,16 +43,63 @@ def short_time(moment: datetime) -> str:
     return f"{moment:%d %b %H:%M} UTC"
 
 
-def live_message(cached: Cached) -> str | None:
-    """The notice a page shows for live data that is stale or missing (None when all is well)."""
+#: What a page with no live data yet suggests: reload after about this many seconds.
+RELOAD_HINT_SECONDS = 10
+
+
+def in_words(seconds: float) -> str:
+    """``45 s``, ``3 min``, ``1 h 5 min``."""
+    seconds = max(0, round(seconds))
+    if seconds < 90:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def next_try(retry_at: datetime | None, now: datetime) -> str:
+    """When GitHub will be asked again: `` Next try at 10:42:05 UTC (in 57 s).``, or ``""``."""
+    if retry_at is None:
+        return ""
+    if retry_at <= now:
+        return " Trying again now: reload the page in a few seconds."
+    moment = retry_at.astimezone(UTC)
+    day = "" if moment.date() == now.astimezone(UTC).date() else f"{moment:%d %b} "
+    return f" Next try at {day}{moment:%H:%M:%S} UTC (in {in_words((retry_at - now).total_seconds())})."
+
+
+def live_message(cached: Cached, now: datetime | None = None) -> str | None:
+    """The one notice a page shows for live data that is stale, missing or still on its way
+    (None when all is well): what happened, GitHub's reason, and when it is tried again."""
+    now = now or datetime.now(UTC)
+    if cached.value is None and cached.fetching_since is not None:
+        started = in_words((now - cached.fetching_since).total_seconds())
+        again = f"reload the page in about {RELOAD_HINT_SECONDS} s"
+        if cached.error:
+            return (
+                f"Live data could not be fetched from GitHub: {_sentence(cached.error)} "
+                f"Trying again now (started {started} ago): {again}."
+            )
+        return (
+            f"Fetching live data from GitHub (started {started} ago); it is not here yet: {again}."
+        )
     if cached.error is None:
         return None
+    retry = next_try(cached.retry_at, now)
     if cached.value is None:
-        return f"Live data could not be fetched from GitHub: {cached.error}"
+        return f"Live data could not be fetched from GitHub: {_sentence(cached.error)}{retry}"
     since = f" since {short_time(cached.stale_since)}" if cached.stale_since else ""
     fetched = f" fetched at {short_time(cached.fetched_at)}" if cached.fetched_at else ""
     return (
-        f"Showing live data{fetched}: refreshing it from GitHub has failed{since}. {cached.error}"
+        f"Showing live data{fetched}: refreshing it from GitHub has failed{since}. "
+        f"{cached.error}{retry}"
     )
 
 
@@ -96,16 +143,26 @@ class Services:
 
     def snapshot(self, source: str | None = None) -> Snapshot:
         """The current snapshot of ``source`` (``history``, or a usage source: the user's choice
-        when usable, else the default)."""
+        when usable, else the default).
+
+        Within one request every call answers the same snapshot: a page's first layout asks for
+        it several times (badge, page, each prefilled callback), and each of those must neither
+        see a different snapshot nor wait for GitHub again."""
+        name = "history" if source == "history" else self.resolve_source(source)
         if self._layouts_only:
-            name = "history" if source == "history" else self.resolve_source(source)
             return empty_snapshot(name, SOURCE_LABELS.get(name, "History store"))
-        if source == "history":
-            return self.history.snapshot()
-        name = self.resolve_source(source)
-        if name == "live" and self.live_cache is not None:
-            return self._live_snapshot(self.live_cache.get())
-        return self.example.snapshot()
+        memo = _request_memo()
+        if memo is not None and name in memo:
+            return memo[name]
+        if name == "history":
+            view = self.history.snapshot()
+        elif name == "live" and self.live_cache is not None:
+            view = self._live_snapshot(self.live_cache.get())
+        else:
+            view = self.example.snapshot()
+        if memo is not None:
+            memo[name] = view
+        return view
 
     def _live_snapshot(self, cached: Cached[Snapshot]) -> Snapshot:
         label = SOURCE_LABELS["live"]
@@ -137,23 +194,86 @@ class Services:
         """Convert the example data now (the WSGI entry calls this before forking)."""
         self.example.snapshot()
 
-    def readiness(self) -> tuple[bool, str]:
-        """Whether the configured default data can be read (``/readyz``).
+    def readiness_report(self) -> dict:
+        """Whether the default source can serve data (``/readyz``): ``ready``, ``source``,
+        ``reason`` and the details a load balancer's operator needs.
 
-        With live data as the default this never calls GitHub (a health probe must not spend
-        the app's rate limit): the app is ready when it is configured, and it serves the last
-        good data, or a clear message, when GitHub fails.
+        Live: ready while there is live data to show, even stale (GitHub failing after a good
+        fetch still serves the last good data). Not ready while the first fetch is under way,
+        or when it failed with nothing cached (``retry_at`` says when it is tried again). A
+        probe never waits for GitHub; it starts the first fetch when none has run (so an
+        instance warms up before users arrive) but otherwise fetches no more often than a page
+        load would: at most once per ``CACHE_TTL_SECONDS``, or per retry pause after a failure.
+
+        Example: ready when ``SAMPLE_DATA_DIR`` holds usage or seats; else the files that could
+        not be read and why (file names, never paths).
         """
-        if self.settings.data_source == "live" and self.live_cache is not None:
-            return True, "ok (live data from GitHub)"
+        if self.resolve_source(None) == "live" and self.live_cache is not None:
+            return {"source": "live", **self._live_readiness()}
         try:
-            return self.example.readable()
+            report = self.example.readiness()
         except Exception as exc:  # noqa: BLE001 - the reason goes into the 503 body
-            return False, f"example data could not be read: {type(exc).__name__}"
+            report = {
+                "ready": False,
+                "reason": f"example data could not be read: {type(exc).__name__}",
+            }
+        return {"source": "example", **report}
+
+    def _live_readiness(self) -> dict:
+        assert self.live_cache is not None
+        cached = self.live_cache.get(wait=0)
+        now = datetime.now(UTC)
+        if cached.value is not None:
+            fetched = _iso(cached.fetched_at)
+            if cached.stale_since is not None:
+                return {
+                    "ready": True,
+                    "reason": f"ok (live data fetched at {fetched}; refreshing it has failed "
+                    f"since {_iso(cached.stale_since)}: {cached.error})",
+                    "fetched_at": fetched,
+                    "stale_since": _iso(cached.stale_since),
+                    "retry_at": _iso(cached.retry_at),
+                }
+            return {
+                "ready": True,
+                "reason": f"ok (live data fetched at {fetched})",
+                "fetched_at": fetched,
+            }
+        if cached.fetching_since is not None:
+            running = in_words((now - cached.fetching_since).total_seconds())
+            reason = f"live data is still being fetched from GitHub (for {running})"
+            if cached.error:
+                reason += f"; the previous try failed: {cached.error}"
+            return {"ready": False, "reason": reason, "fetching_since": _iso(cached.fetching_since)}
+        reason = f"no live data: it could not be fetched from GitHub: {cached.error}"
+        return {"ready": False, "reason": reason, "retry_at": _iso(cached.retry_at)}
+
+    def readiness(self) -> tuple[bool, str]:
+        """``(ready, reason)`` of :meth:`readiness_report`."""
+        report = self.readiness_report()
+        return bool(report["ready"]), str(report["reason"])
 
 
 def _with_as_of(snapshot: Snapshot, as_of: pd.Timestamp) -> Snapshot:
     return replace(snapshot, as_of=as_of)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+MEMO_KEY = "copilot_snapshots"
+
+
+def _request_memo() -> dict[str, Snapshot] | None:
+    """The snapshots already handed out during this request (None outside a request)."""
+    if not flask.has_request_context():
+        return None
+    memo = flask.g.get(MEMO_KEY)
+    if memo is None:
+        memo = {}
+        setattr(flask.g, MEMO_KEY, memo)
+    return memo
 
 
 def get_services() -> Services:

@@ -28,6 +28,7 @@ from app.components import (
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
 from app.model.schema import empty_totals
+from app.notices import empty_state, some_not_loaded
 from app.prefill import prefill
 from app.query import parse_choice, parse_date
 from app.services import get_services
@@ -116,6 +117,11 @@ def _page(start_day, end_day, bounds, granularity):
     )
 
 
+NO_HISTORY = (
+    "No history stored yet. Run the collector (`python -m app.collect run`) or import "
+    "exported files (`python -m app.collect import FILE...`)."
+)
+
 MAIN_OUTPUTS = [
     *[
         Output(f"history-kpi-{key}-{part}", "children")
@@ -142,36 +148,10 @@ MAIN_OUTPUTS = [
 def update_history(start, end, granularity):
     granularity = parse_choice(granularity, GRANULARITIES, "month")
     view, history, totals = _load()
-    notices = []
-    if view.error:
-        notices.append(notice(view.error, "danger"))
-    if history is not None and view.problems:
-        notices.append(
-            notice(
-                [
-                    html.Strong(
-                        f"{len(view.problems)} stored object(s) could not be read; "
-                        "everything else is shown. "
-                    ),
-                    html.Details(
-                        [
-                            html.Summary("Details"),
-                            html.Ul([html.Li(str(p)) for p in view.problems[:50]]),
-                        ]
-                    ),
-                ],
-                "warning",
-            )
-        )
     if history is None or totals is None or totals.empty:
-        if view.error is None:
-            notices.append(
-                notice(
-                    "No history stored yet. Run the collector (`python -m app.collect run`) or import "
-                    "exported files (`python -m app.collect import FILE...`).",
-                    "info",
-                )
-            )
+        # One notice: the store's failure, the stored objects that could not be read, or how
+        # to fill the store.
+        notices = empty_state(view, "history", NO_HISTORY, notice_id="history-empty-state")
         seats = history.seats_over_time if history is not None else None
         empty = hf.suggestions_figure(_empty(), [])
         kpi_values = ["0", "", "—", "", "—", "", "—", "", "—", "", "—", ""]
@@ -215,6 +195,17 @@ def update_history(start, end, granularity):
         if len(seats)
         else "No seat snapshots in this range."
     )
+    notices = []
+    if view.error:
+        notices.append(notice(view.error, "danger"))
+    if view.problems:
+        notices.append(
+            some_not_loaded(
+                view.problems,
+                f"{len(view.problems)} stored object(s) could not be read; "
+                "everything else is shown. ",
+            )
+        )
     notices.extend(generation_notices(selected, boundaries))
     if history.location:
         updated = (

@@ -22,6 +22,7 @@ from app.components import chart_card, data_table, kpi_card, notice
 from app.figures import seats as sf
 from app.figures.style import fmt_int, fmt_pct
 from app.layout import SOURCE_STORE
+from app.notices import empty_state, some_not_loaded
 from app.prefill import prefill
 from app.seats_export import export_href, profile_url
 from app.services import get_services
@@ -355,13 +356,18 @@ def update_kpis(days, plan, source):
     view = _view(source)
     positions, flt = _scope(view, days, plan)
     settings = get_services().settings
-    k = sa.seat_kpis(view.seats, view.as_of, flt.days, settings.seat_price_business,
-                     settings.seat_price_enterprise, positions)  # fmt: skip
+    missing = seats_missing(view)
     outputs: list = []
-    for value, note in _kpi_values(k, settings):
-        outputs.extend([value, note])
+    if missing:  # no figures, not zeros: there is nothing to count
+        outputs = ["—", ""] * len(KPIS)
+    else:
+        k = sa.seat_kpis(view.seats, view.as_of, flt.days, settings.seat_price_business,
+                         settings.seat_price_enterprise, positions)  # fmt: skip
+        for value, note in _kpi_values(k, settings):
+            outputs.extend([value, note])
+    as_of = "" if missing else f"As of {view.as_of:%d %b %Y} (UTC). "
     definitions = (
-        f"As of {view.as_of:%d %b %Y} (UTC). Active = activity in the last {flt.days} days; "
+        f"{as_of}Active = activity in the last {flt.days} days; "
         f"inactive = no activity in the last {flt.days} days, including never used. "
         f"Cost assumes {_money(settings.seat_price_business)} per business seat and "
         f"{_money(settings.seat_price_enterprise)} per enterprise seat per month; seats of "
@@ -370,18 +376,43 @@ def update_kpis(days, plan, source):
     return (*outputs, definitions, _notices(view))
 
 
+def _seat_problems(view) -> list:
+    return [p for p in view.problems if "seat" in str(p).lower()]
+
+
+def seats_missing(view) -> bool:
+    """Whether the source has no seat list to show (as opposed to a list of no seats: a live
+    organisation GitHub answered for, without a seat, has 0 seats)."""
+    if len(view.seats):
+        return False
+    fetched_fine = view.source == "live" and view.has_data and not _seat_problems(view)
+    return not fetched_fine
+
+
+def seats_hint(view) -> str:
+    """What to provide when a source has no seat list and nothing failed."""
+    if view.source == "live":
+        return "GitHub lists no Copilot seats for this organisation."
+    hint = (
+        "No seat data: SAMPLE_DATA_DIR holds no seat list export (the JSON of GitHub's "
+        '"List all Copilot seat assignments", e.g. copilot-seats.json)'
+    )
+    live_usable = get_services().available_sources().get("live") is None
+    return f"{hint}, or switch to live data." if live_usable else f"{hint}."
+
+
 def _notices(view) -> list:
+    if seats_missing(view):
+        # Nothing at all loaded: every problem may be why; else the seat list's own problems.
+        problems = view.problems if view.usage.empty else _seat_problems(view)
+        return empty_state(
+            view, "seat data", seats_hint(view), problems, notice_id="seats-empty-state"
+        )
     items = []
     if view.error:
         items.append(notice(view.error, "warning"))
     if len(view.seats) == 0:
-        items.append(
-            notice(
-                "No seat data was found. Put a seat list export (copilot-seats.json) in "
-                "SAMPLE_DATA_DIR, or switch to live data.",
-                "warning",
-            )  # fmt: skip
-        )
+        items.append(notice(seats_hint(view), "info"))
     billing = view.billing if isinstance(view.billing, dict) else {}
     breakdown = (
         billing.get("seat_breakdown") if isinstance(billing.get("seat_breakdown"), dict) else {}
@@ -395,23 +426,13 @@ def _notices(view) -> list:
                 className="small text-muted mb-2",
             )  # fmt: skip
         )
-    seat_problems = [p for p in view.problems if "seat" in str(p).lower()]
+    seat_problems = _seat_problems(view)
     if seat_problems:
         items.append(
-            notice(
-                [
-                    html.Strong(
-                        f"{len(seat_problems)} problem(s) while loading seats; "
-                        "everything else was loaded. "
-                    ),  # fmt: skip
-                    html.Details(
-                        [
-                            html.Summary("Details"),
-                            html.Ul([html.Li(str(p)) for p in seat_problems[:50]]),
-                        ]
-                    ),  # fmt: skip
-                ],
-                "warning",
+            some_not_loaded(
+                seat_problems,
+                f"{len(seat_problems)} problem(s) while loading seats; everything else was "
+                "loaded. ",
             )
         )
     return items
@@ -603,6 +624,8 @@ def update_table(days, plan, status, q, sort, direction, size, page, source):
                  f"{fmt_int(total)} seats, sorted by {SORT_LABELS[flt.sort].lower()} "
                  f"({'ascending' if flt.direction == 'asc' else 'descending'}).")  # fmt: skip
         empty = None
+    elif seats_missing(view):  # the page's notice says why there is no seat list
+        count, empty = "", None
     else:
         count = "0 seats."
         empty = notice("No seats match this filter.", "secondary", notice_id="seats-empty-notice")

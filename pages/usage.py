@@ -29,6 +29,7 @@ from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
 from app.layout import SOURCE_STORE
 from app.model.schema import GENERATION_LABELS
+from app.notices import empty_state, some_not_loaded
 from app.prefill import prefill
 from app.query import parse_choice, parse_date, parse_int, parse_text
 from app.services import get_services
@@ -268,23 +269,31 @@ def _notices(view, facts, in_range_totals, boundaries) -> list:
         )
     if facts.problems:
         items.append(
-            notice(
-                [
-                    html.Strong(
-                        f"{len(facts.problems)} problem(s) while loading the data; "
-                        "everything else was loaded. "
-                    ),
-                    html.Details(
-                        [
-                            html.Summary("Details"),
-                            html.Ul([html.Li(str(p)) for p in facts.problems[:50]]),
-                        ]
-                    ),
-                ],
-                "warning",
+            some_not_loaded(
+                facts.problems,
+                f"{len(facts.problems)} problem(s) while loading the data; "
+                "everything else was loaded. ",
             )
         )
     return items
+
+
+def usage_hint(view) -> str:
+    """What to provide when a source has no usage data and nothing failed."""
+    if view.source == "live":
+        return (
+            "GitHub returned no usage data: the latest 28-day usage-metrics report holds no days."
+        )
+    return (
+        "No usage data: SAMPLE_DATA_DIR holds no Copilot usage export. Add the .json or .ndjson "
+        "files of the usage API, the metrics API or the usage-metrics reports, then reload."
+    )
+
+
+def empty_notices(view) -> list:
+    """The one notice of the page with no usage data: the source's failure, the files that
+    could not be read, or what to provide."""
+    return empty_state(view, "usage data", usage_hint(view), notice_id="usage-empty-notice")
 
 
 MAIN_OUTPUTS = [
@@ -313,7 +322,7 @@ RANGE_INPUTS = (
     Input("usage-dates", "start_date"),
     Input("usage-dates", "end_date"),
 )
-NO_DATA = "No usage data was found. Check SAMPLE_DATA_DIR or the data source."
+NO_DATA_FIGURE = "No usage data"
 
 
 @callback(
@@ -332,8 +341,9 @@ def update_usage(start, end, granularity, source):
     totals = facts.totals
     chosen = _range(facts, start, end)
     if chosen is None:
-        empty = [uf.empty_figure("", "No usage data loaded"), "No data."]
-        return (*_kpi_outputs(ua.kpis(totals)), *empty, *empty, [notice(NO_DATA, "warning")])
+        empty = [uf.empty_figure("", NO_DATA_FIGURE), "No data."]
+        no_kpis = ["—", ""] * len(KPIS)  # no figures, not zeros: there is nothing to count
+        return (*no_kpis, *empty, *empty, empty_notices(view))
     selected = ua.in_range(totals, *chosen)
     rolled = ua.rollup(selected, granularity)
     boundaries = ua.generation_boundaries(selected)
@@ -362,7 +372,7 @@ def update_breakdowns(start, end, top, source):
     chosen = _range(facts, start, end)
     if chosen is None:
         return tuple(
-            x for _ in DIMENSIONS for x in (uf.empty_figure("", "No usage data loaded"), "No data.")
+            x for _ in DIMENSIONS for x in (uf.empty_figure("", NO_DATA_FIGURE), "No data.")
         )
     outputs = []
     for dim, label in DIMENSIONS:

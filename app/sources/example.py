@@ -21,6 +21,7 @@ from app.engine import files
 from app.engine.snapshot import Snapshot, fingerprint, open_source_facts, write_source_facts
 from app.model import load_folder
 from app.model.seats import seats_frame
+from app.problems import shown_all
 
 log = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -46,15 +47,25 @@ def code_signature() -> tuple:
     return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
 
 
+FOLDER_NAME = "SAMPLE_DATA_DIR"
+
+
 def build_example_facts(folder: Path, target: Path) -> Path:
-    """Read every export in ``folder`` and write its facts to ``target``."""
+    """Read every export in ``folder`` and write its facts to ``target``.
+
+    A problem with the folder itself (missing, unreadable) is named ``SAMPLE_DATA_DIR``, not by
+    its path: the problems are shown on the pages."""
     loaded = load_folder(folder)
+    problems = [
+        [FOLDER_NAME if p.source == str(folder) else p.source, p.record, p.message]
+        for p in loaded.problems
+    ]
     return write_source_facts(
         target,
         loaded.usage,
         seats_frame(loaded.seat_records),
         billing=loaded.billing,
-        extra_meta={"problems": [[p.source, p.record, p.message] for p in loaded.problems]},
+        extra_meta={"problems": problems},
     )
 
 
@@ -109,10 +120,25 @@ class ExampleSource:
                 )
         build_example_facts(self.folder, target)
 
-    def readable(self) -> tuple[bool, str]:
-        """Whether the folder can be read and holds usage data (for ``/readyz``)."""
+    def readiness(self) -> dict:
+        """Whether the folder holds data a page can show, usage or seats (for ``/readyz``):
+        ``ready``, ``reason`` and, when files could not be read, ``problems`` (file names and
+        records, never paths)."""
         if not self.folder.is_dir():
-            return False, f"SAMPLE_DATA_DIR {self.folder} is not a folder"
-        if self.snapshot().usage.empty:
-            return False, f"no usage data found in {self.folder}"
-        return True, "ok"
+            return {"ready": False, "reason": f"{FOLDER_NAME} ({self.folder.name}) is not a folder"}
+        view = self.snapshot()
+        if not view.usage.empty:
+            return {"ready": True, "reason": "ok (example data)"}
+        if len(view.seats):
+            return {"ready": True, "reason": "ok (example data: seats only, no usage)"}
+        problems = shown_all(view.problems)
+        if not problems:
+            reason = f"no data in {FOLDER_NAME}: it holds no .json or .ndjson Copilot export"
+            return {"ready": False, "reason": reason}
+        listed = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        return {
+            "ready": False,
+            "reason": f"no readable data in {FOLDER_NAME}: {listed}{more}",
+            "problems": [p.as_dict() for p in problems[:50]],
+        }

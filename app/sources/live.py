@@ -49,6 +49,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("app.sources.live")
 
 PAYLOAD_VERSION = 1
+#: How long a page with no live data yet waits for the first fetch from GitHub. A healthy
+#: fetch usually fits; an unreachable GitHub (the client retries with backoff for longer) no
+#: longer holds the first view: the page says the data is being fetched, the fetch goes on in
+#: the background, and the next page load shows its result (data, or the error and the next try).
+FIRST_VIEW_WAIT_SECONDS = 4.0
 #: Failures that a retry will not fix: the other parts are still worth showing.
 PERMANENT_ERRORS = (PermissionDenied, NotFound, MetricsPolicyDisabled)
 #: The seat fields the model reads (``app.model.seats``); the rest (a dozen URLs per user and
@@ -270,6 +275,7 @@ def live_cache_for(settings: Settings, source: LiveSource, **options: Any) -> Re
     if settings.redis_url:
         store = RedisStore(settings.redis_url.reveal(), namespace=namespace_for(settings))
     options.setdefault("lock_seconds", max(60.0, 4 * settings.github_timeout_seconds))
+    options.setdefault("first_wait_seconds", FIRST_VIEW_WAIT_SECONDS)
     return RefreshingCache(
         fetch=source.fetch,
         build=source.snapshot_from_payload,

@@ -11,8 +11,11 @@ Why it looks like this:
   overwrites it).
 * GitHub failing must not blank the pages: the last good data keeps being served with
   ``stale_since`` (the first failed refresh) and the error, and GitHub is not asked again until
-  ``failure_retry_seconds`` later (or its rate-limit reset). With no good data yet, the result
-  is empty with the error.
+  ``failure_retry_seconds`` later (or its rate-limit reset), which the result gives as
+  ``retry_at``. With no good data yet, the result is empty with the error.
+* A page never waits long for GitHub: with nothing to show, the first fetch runs on a background
+  thread and a caller waits for it at most ``first_wait_seconds``; after that it gets an empty
+  result with ``fetching_since`` (the fetch goes on, and the next page load finds its result).
 * Redis failing must not fail a page either: the cache falls back to the worker's memory, logs
   once, and tries Redis again after ``redis_retry_seconds``.
 
@@ -66,8 +69,12 @@ class Cached(Generic[T]):
     fetched_at: datetime | None = None
     #: Set while refreshes fail: when the first failed refresh happened (UTC).
     stale_since: datetime | None = None
-    #: Page-ready message of the last failed refresh (or why nothing is there yet).
+    #: Page-ready message of the last failed refresh (None when none failed).
     error: str | None = None
+    #: After a failed refresh: when GitHub will be asked again (UTC; the next request after it).
+    retry_at: datetime | None = None
+    #: With nothing to show yet: since when the first fetch has been running (UTC).
+    fetching_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -285,8 +292,11 @@ class RefreshingCache(Generic[T]):
     """A value fetched at most once per TTL per worker (per fleet with a store), kept on failure.
 
     When the value has expired but exists, the refresh runs on a background thread and callers
-    get the expired value meanwhile (``background=False`` refreshes in the caller instead);
-    only a worker with nothing at all makes its callers wait, at most ``wait_seconds``.
+    get the expired value meanwhile (``background=False`` refreshes in the caller instead).
+    A worker with nothing at all fetches on a background thread too, and its callers wait for
+    that fetch at most ``first_wait_seconds`` (``get(wait=0)``: not at all), then get an empty
+    result saying since when the fetch runs. ``wait_seconds`` bounds how long a refresh waits
+    for another worker's fetch (the shared lock) before giving up.
 
     ``fetch()`` returns a JSON-able dict or raises (:class:`FetchError` for expected failures,
     with a page-ready message; anything else is logged with its traceback). ``build(payload)``
@@ -306,6 +316,7 @@ class RefreshingCache(Generic[T]):
         failure_retry_seconds: float = 60.0,
         lock_seconds: float = 120.0,
         wait_seconds: float = 20.0,
+        first_wait_seconds: float | None = None,
         poll_seconds: float = 0.25,
         retention_seconds: int = DEFAULT_RETENTION_SECONDS,
         name: str = "live data",
@@ -320,6 +331,9 @@ class RefreshingCache(Generic[T]):
         self.failure_retry_seconds = failure_retry_seconds
         self.lock_seconds = lock_seconds
         self.wait_seconds = wait_seconds
+        #: How long a caller with nothing to show waits for the first fetch (default: as long
+        #: as ``wait_seconds``).
+        self.first_wait_seconds = wait_seconds if first_wait_seconds is None else first_wait_seconds
         self.poll_seconds = poll_seconds
         self.retention_seconds = max(int(retention_seconds), int(self.ttl) * 2)
         self.name = name
@@ -328,13 +342,20 @@ class RefreshingCache(Generic[T]):
         self._entry: _Entry[T] | None = None
         self._status: _Status | None = None
         self._refresh = threading.Lock()  # one refresh at a time in this worker
+        self._fetching_since: float | None = None  # a background refresh runs since then
         self._adopt = threading.Lock()
         self._bad_logged: str | None = None
         #: Refreshes this worker performed (tests and the benchmark read it).
         self.fetches = 0
 
     # -- public -------------------------------------------------------------------------------
-    def get(self) -> Cached[T]:
+    def get(self, wait: float | None = None) -> Cached[T]:
+        """The value and how fresh it is, refreshing it when due.
+
+        ``wait``: how long a caller with nothing to show waits for the first fetch (default
+        ``first_wait_seconds``; 0 never blocks, e.g. a readiness probe). Only a first fetch is
+        ever waited for; an expired value is served at once while it refreshes.
+        """
         now = self._clock()
         entry = self._entry
         if entry is not None and self._fresh(entry, now):
@@ -347,24 +368,54 @@ class RefreshingCache(Generic[T]):
         # A refresh is due. With something to show, never make the page wait for GitHub: the
         # refresh runs in the background (one per worker) and this request gets the old data.
         if entry is not None:
+            if self.background:
+                self._start_background_refresh()
+                return self._degraded(entry, status)
             if not self._refresh.acquire(blocking=False):
                 return self._degraded(entry, status)
-            if not self.background:
-                return self._refresh_locked()
-            thread = threading.Thread(
-                target=self._refresh_locked, name="live-cache-refresh", daemon=True
-            )
-            try:
-                thread.start()
-            except RuntimeError:  # cannot start a thread (interpreter shutting down)
-                self._refresh.release()
-                return self._degraded(entry, status)
-            self._thread = thread
-            return self._degraded(entry, status)
-        # Nothing to show yet: wait (bounded) for this worker's first fetch.
-        if not self._refresh.acquire(timeout=self.wait_seconds):
-            return self._still_fetching()
-        return self._refresh_locked()
+            return self._refresh_locked()
+        # Nothing to show yet.
+        if not self.background and wait is None:  # fetch in the caller (tests, tools)
+            if not self._refresh.acquire(timeout=self.wait_seconds):
+                return self._still_fetching(status)
+            return self._refresh_locked()
+        budget = self.first_wait_seconds if wait is None else max(0.0, float(wait))
+        return self._first_fetch(status, budget)
+
+    def _first_fetch(self, status: _Status | None, budget: float) -> Cached[T]:
+        """Start the first fetch on a background thread (one per worker) and wait for it at
+        most ``budget`` seconds: a page is answered within that budget whatever GitHub does,
+        and the fetch carries on for the next request."""
+        self._start_background_refresh()
+        done = (
+            self._refresh.acquire(timeout=budget)
+            if budget > 0
+            else self._refresh.acquire(blocking=False)
+        )
+        if not done:
+            return self._still_fetching(status)
+        self._refresh.release()
+        result = self._degraded(self._entry, self._status)
+        if result.value is None and result.error is None:  # gave up waiting for another worker
+            return self._still_fetching(self._status)
+        return result
+
+    def _start_background_refresh(self) -> bool:
+        """Run a refresh on a background thread unless one is running; True when started."""
+        if not self._refresh.acquire(blocking=False):
+            return False
+        self._fetching_since = self._clock()
+        thread = threading.Thread(
+            target=self._refresh_locked, name="live-cache-refresh", daemon=True
+        )
+        try:
+            thread.start()
+        except RuntimeError:  # cannot start a thread (interpreter shutting down)
+            self._fetching_since = None
+            self._refresh.release()
+            return False
+        self._thread = thread
+        return True
 
     def wait_idle(self, timeout: float = 30.0) -> None:
         """Wait for a background refresh to finish (tests, benchmarks)."""
@@ -386,6 +437,7 @@ class RefreshingCache(Generic[T]):
             log.exception("The %s cache failed while refreshing", self.name)
             return self._degraded(self._entry, self._status)
         finally:
+            self._fetching_since = None
             self._refresh.release()
 
     def peek(self) -> Cached[T]:
@@ -406,16 +458,27 @@ class RefreshingCache(Generic[T]):
 
     def _degraded(self, entry: _Entry[T] | None, status: _Status | None) -> Cached[T]:
         if entry is None:
-            return Cached(None, error=status.error if status else None)
+            if status is None:
+                return Cached(None)
+            return Cached(None, error=status.error, retry_at=_utc(status.retry_after))
         if status is None or status.stale_since < entry.fetched_at:
             return self._ok(entry)
-        return Cached(entry.value, _utc(entry.fetched_at), _utc(status.stale_since), status.error)
+        return Cached(
+            entry.value,
+            _utc(entry.fetched_at),
+            _utc(status.stale_since),
+            status.error,
+            retry_at=_utc(status.retry_after),
+        )
 
-    def _still_fetching(self) -> Cached[T]:
+    def _still_fetching(self, status: _Status | None = None) -> Cached[T]:
+        """Nothing to show yet, a fetch under way since ``fetching_since``; ``error`` is the
+        previous failure's message, if one failed before."""
+        since = self._fetching_since
         return Cached(
             None,
-            error=f"The {self.name} is still being fetched from GitHub; refresh the page in a "
-            "few seconds.",
+            error=status.error if status is not None else None,
+            fetching_since=_utc(since if since is not None else self._clock()),
         )
 
     def _sync_from_store(self, entry: _Entry[T] | None) -> tuple[_Entry[T] | None, _Status | None]:

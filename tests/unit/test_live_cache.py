@@ -10,6 +10,7 @@ import json
 import logging
 import pickle
 import threading
+import time
 import zlib
 
 import fakeredis
@@ -220,6 +221,66 @@ def test_threads_without_data_wait_for_one_first_fetch():
     assert [r.value for r in results] == ["value-1"] * 5
 
 
+def test_a_first_fetch_is_waited_for_only_within_the_budget_and_goes_on_meanwhile():
+    clock, gate = Clock(), threading.Event()
+    calls = []
+
+    def fetch() -> dict:
+        calls.append(1)
+        assert gate.wait(10)
+        return {"n": len(calls)}
+
+    cache = RefreshingCache(
+        fetch=fetch, build=build, ttl_seconds=TTL, clock=clock, first_wait_seconds=0.2
+    )
+    started = time.monotonic()
+    waiting = cache.get()
+    assert time.monotonic() - started < 2  # the page is answered: GitHub is still busy
+    assert waiting.value is None and waiting.error is None
+    assert waiting.fetching_since.timestamp() == T0
+    probe = cache.get(wait=0)  # a probe: no wait at all, and no second fetch
+    assert probe.value is None and probe.fetching_since is not None
+    gate.set()
+    cache.wait_idle()
+    assert cache.get(wait=0).value == "value-1"
+    assert len(calls) == 1
+
+
+def test_a_failed_first_fetch_says_when_it_is_tried_again():
+    clock, fetcher = Clock(), Fetcher()
+    fetcher.errors.append(FetchError("GitHub could not be reached."))
+    cache = make_cache(clock, fetcher, background=True, first_wait_seconds=5)
+    failed = cache.get()
+    assert failed.value is None and failed.fetching_since is None
+    assert failed.error == "GitHub could not be reached."
+    assert failed.retry_at.timestamp() == T0 + 60  # the failure pause
+    clock.advance(61)
+    gate = threading.Event()
+    fetcher_calls = fetcher.calls
+
+    def slow() -> dict:
+        assert gate.wait(10)
+        return {"n": "again"}
+
+    cache._fetch = slow
+    again = cache.get(wait=0)  # the retry is under way: the last error and "fetching"
+    assert again.value is None and again.error == "GitHub could not be reached."
+    assert again.fetching_since is not None
+    gate.set()
+    cache.wait_idle()
+    assert cache.get().value == "value-again" and fetcher.calls == fetcher_calls
+
+
+def test_stale_data_says_when_it_is_refreshed_again():
+    clock, fetcher = Clock(), Fetcher()
+    cache = make_cache(clock, fetcher)
+    cache.get()
+    clock.advance(TTL + 5)
+    fetcher.errors.append(FetchError("Rate limited.", retry_at=clock.now + 600))
+    stale = cache.get()
+    assert stale.value == "value-1" and stale.retry_at.timestamp() == clock.now + 600
+
+
 # --- several workers sharing Redis (fakeredis) --------------------------------------------------
 def test_workers_share_one_fetch_through_redis(server):
     clock = Clock()
@@ -295,7 +356,8 @@ def test_a_worker_with_nothing_gives_up_waiting_with_a_clear_message(server):
     fakeredis.FakeRedis(server=server).set(store.lock_key, "another-worker", px=60_000)
     cache = make_cache(clock, fetcher, store, sleep=lambda s: None, wait_seconds=0.2)
     result = cache.get()
-    assert result.value is None and "still being fetched" in result.error
+    assert result.value is None and result.error is None
+    assert result.fetching_since is not None  # still on its way (in the other worker)
     assert fetcher.calls == 0
 
 

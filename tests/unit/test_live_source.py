@@ -256,16 +256,34 @@ def test_live_views_when_github_never_answered(tmp_path):
     svc, _ = services_with(StubClient(usage=UpstreamUnavailable("down"), seats=None), tmp_path)
     view = svc.snapshot("live")
     assert view.usage.totals.empty
-    assert view.error == "Live data could not be fetched from GitHub: down"
+    # One message: the cause and when GitHub is asked again (the cache's retry pause).
+    assert view.error.startswith("Live data could not be fetched from GitHub: down. Next try at ")
     assert svc.snapshot("live").seats.frame.empty
     assert svc.snapshot("live").fetched_at is None
 
 
-def test_readiness_does_not_call_github_when_live_is_the_default(tmp_path):
+def test_readiness_with_live_default_is_ready_only_with_live_data(tmp_path):
     client = StubClient()
     svc, _ = services_with(client, tmp_path)
-    assert svc.readiness() == (True, "ok (live data from GitHub)")
-    assert client.calls == []
+    # A probe never waits for GitHub: it starts the first fetch and answers at once.
+    svc.readiness_report()
+    svc.live_cache.wait_idle()
+    report = svc.readiness_report()
+    assert report["ready"] is True and report["source"] == "live"
+    assert report["reason"].startswith("ok (live data fetched at ")
+    assert client.calls.count("usage") == 1  # the probe fetched once, like one page load
+
+
+def test_readiness_with_live_default_is_not_ready_while_github_fails(tmp_path):
+    client = StubClient(usage=UpstreamUnavailable("GitHub could not be reached."))
+    svc, clock = services_with(client, tmp_path)
+    svc.readiness_report()
+    svc.live_cache.wait_idle()
+    report = svc.readiness_report()
+    assert report["ready"] is False and report["source"] == "live"
+    assert "GitHub could not be reached." in report["reason"]
+    assert report["retry_at"] == datetime.fromtimestamp(clock[0] + 60, UTC).isoformat()
+    assert client.calls.count("usage") == 1  # not asked again within the retry pause
 
 
 # --- messages and the badge ----------------------------------------------------------------------
@@ -280,6 +298,36 @@ def test_live_message_names_fetch_time_and_first_failure():
         "Showing live data fetched at 10:42 UTC: refreshing it from GitHub has failed since "
         "11:50 UTC. GitHub answered HTTP 502."
     )
+
+
+def test_live_message_says_when_github_is_asked_again():
+    now = at(10, 0)
+    failed = Cached(
+        None, error="GitHub could not be reached.", retry_at=now + timedelta(seconds=57)
+    )
+    assert live_message(failed, now) == (
+        "Live data could not be fetched from GitHub: GitHub could not be reached. "
+        f"Next try at {now + timedelta(seconds=57):%H:%M:%S} UTC (in 57 s)."
+    )
+    stale = Cached(
+        "v", at(9, 0), at(9, 30), "GitHub answered HTTP 502.", now + timedelta(minutes=5)
+    )
+    assert live_message(stale, now).endswith(
+        f"GitHub answered HTTP 502. Next try at {now + timedelta(minutes=5):%H:%M:%S} UTC (in 5 min)."
+    )
+
+
+def test_live_message_while_the_first_fetch_runs():
+    now = at(10, 0)
+    first = Cached(None, fetching_since=now - timedelta(seconds=4))
+    assert live_message(first, now) == (
+        "Fetching live data from GitHub (started 4 s ago); it is not here yet: reload the page "
+        "in about 10 s."
+    )
+    retry = Cached(None, error="GitHub could not be reached.", fetching_since=now)
+    message = live_message(retry, now)
+    assert message.startswith("Live data could not be fetched from GitHub: GitHub could not be ")
+    assert "Trying again now" in message
 
 
 def SourceStatus(source, label, fetched_at=None, stale_since=None, error=None):  # noqa: N802
