@@ -29,9 +29,15 @@ class RunningApp:
 
 @contextlib.contextmanager
 def run_gunicorn(
-    env: Mapping[str, str] | None = None, workers: int = 1, threads: int = 4, timeout: float = 60.0
+    env: Mapping[str, str] | None = None,
+    workers: int = 1,
+    threads: int = 4,
+    timeout: float = 60.0,
+    cwd: Path | None = None,
 ) -> Iterator[RunningApp]:
-    """gunicorn serving ``app.wsgi:server`` with the given environment (merged over os.environ)."""
+    """gunicorn serving ``app.wsgi:server`` with the given environment (merged over os.environ),
+    run in ``cwd`` (default the repository: relative paths such as the default history store
+    ``file://./var/history`` resolve there)."""
     port = free_port()
     full_env = {**os.environ, "PORT": str(port), "LOG_FORMAT": "json", **(env or {})}
     full_env.setdefault("WEB_CONCURRENCY", str(workers))
@@ -51,8 +57,17 @@ def run_gunicorn(
         str(threads),
         "app.wsgi:server",
     ]
+    if cwd is not None:
+        full_env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(REPO), full_env.get("PYTHONPATH")) if p
+        )
     process = subprocess.Popen(
-        cmd, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        cmd,
+        cwd=cwd or REPO,
+        env=full_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     running = RunningApp(f"http://127.0.0.1:{port}", process, Path(log.name))
     try:
