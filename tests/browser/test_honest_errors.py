@@ -136,7 +136,7 @@ def unreachable_github():
     with FakeGitHub(public_key_pem=keys.public_pem, org="acme", seats=3) as gh:
         # The first request takes longer than the first-view budget; from then on every
         # connection is closed without an answer, as when GitHub cannot be reached.
-        gh.add_fault(r"/installation$", "slow", count=1, delay=FIRST_VIEW_WAIT_SECONDS + 4)
+        gh.add_fault(r"/installation$", "slow", count=1, delay=FIRST_VIEW_WAIT_SECONDS + 8)
         gh.add_fault(r".", "drop", count=1_000_000)
         yield gh
 
@@ -173,7 +173,8 @@ def test_live_default_with_github_unreachable(unreachable_app, page):
     started = time.monotonic()
     page.goto(unreachable_app.url + "/")
     wait_for_text(page, "usage-empty-notice", "Fetching live data from GitHub", contains=True)
-    assert time.monotonic() - started < FIRST_VIEW_WAIT_SECONDS + 6
+    # Answered while the fetch still runs (it lasts longer than this): not held for GitHub.
+    assert time.monotonic() - started < FIRST_VIEW_WAIT_SECONDS + 8
     assert "reload the page in about" in text(page, "usage-empty-notice")
     assert page.locator("#usage-notices .alert").count() == 1
     assert "SAMPLE_DATA_DIR" not in text(page, "usage-notices")
