@@ -275,3 +275,20 @@ def test_other_files_without_usage_are_still_refused(tmp_path: Path) -> None:
     outcome = import_files(_settings(tmp_path), [path])
     assert outcome.exit_code == ExitCode.PARTIAL
     assert "no usage data or seat list found" in outcome.message
+
+
+def test_the_lambda_event_takes_as_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.collect import lambda_handler
+    from app.collect.aws import CollectorFailed
+    from tests.support.storage_collect import restored_root_logging
+
+    monkeypatch.setenv("HISTORY_STORE", f"file://{tmp_path}/store")
+    path = tmp_path / "seats.json"
+    path.write_bytes(response([seat(1, None)]))
+    with restored_root_logging():
+        event = {"command": "import", "files": [str(path)], "as_of": "2026-01-05"}
+        summary = lambda_handler(event, None)
+        assert summary["status"] == "ok" and summary["counts"]["seat_snapshots_imported"] == 1
+        assert _stored(tmp_path, "2026-01-05")["total_seats"] == 1
+        with pytest.raises(CollectorFailed, match="as_of is not a date"):
+            lambda_handler({**event, "as_of": "yesterday"}, None)
