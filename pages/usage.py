@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app import lazy_tables
+from app.analytics import seats as sa
 from app.analytics import usage as ua
 from app.components import (
     chart_card,
@@ -27,6 +29,7 @@ from app.components import (
 from app.engine.usage import empty_split
 from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
+from app.labels import label as human
 from app.layout import SOURCE_STORE
 from app.model.schema import GENERATION_LABELS
 from app.notices import empty_state, some_not_loaded
@@ -42,7 +45,7 @@ SPLITS = tuple(ua.LANGUAGE_SPLITS)
 DEFAULT_TOP = 8
 DIMENSIONS = (
     ("language", "language"),
-    ("editor", "editor / IDE"),
+    ("editor", "editor"),
     ("model", "model"),
     ("feature", "feature"),
 )
@@ -170,6 +173,8 @@ def _page(bounds, start_day, end_day, granularity, top, built_for, languages, la
             ),
             _controls(bounds, start_day, end_day, granularity, top, built_for),
             html.Div(id="usage-notices"),
+            html.H2("Summary", className="visually-hidden"),
+            html.Div(id="usage-summary", className="usage-summary mb-2"),
             html.H2("Headline figures", className="visually-hidden"),
             dbc.Row(
                 [kpi_card(f"usage-kpi-{key}", label, help_text) for key, label, help_text in KPIS]
@@ -178,20 +183,35 @@ def _page(bounds, start_day, end_day, granularity, top, built_for, languages, la
             dbc.Row(
                 [
                     dbc.Col(
-                        chart_card(
-                            "usage-acceptance-graph",
-                            "Acceptances and acceptance rate",
-                            announce=True,
-                        ),
+                        [
+                            chart_card(
+                                "usage-acceptance-graph",
+                                "Acceptances and acceptance rate",
+                                announce=True,
+                            ),
+                            how_to_read("usage-acceptance-graph"),
+                        ],
                         lg=7,
                     ),
-                    dbc.Col(chart_card("usage-users-graph", "Active and engaged users"), lg=5),
+                    dbc.Col(
+                        [
+                            chart_card("usage-users-graph", "Active and engaged users"),
+                            how_to_read("usage-users-graph"),
+                        ],
+                        lg=5,
+                    ),
                 ]
             ),
             html.H2("Breakdowns", className="h5 mt-2"),
             dbc.Row(
                 [
-                    dbc.Col(chart_card(f"usage-{dim}-graph", f"Acceptances by {label}", 320), lg=6)
+                    dbc.Col(
+                        [
+                            chart_card(f"usage-{dim}-graph", f"Acceptances by {label}", 320),
+                            how_to_read(f"usage-{dim}-graph"),
+                        ],
+                        lg=6,
+                    )
                     for dim, label in DIMENSIONS
                 ]
             ),
@@ -207,7 +227,10 @@ def _page(bounds, start_day, end_day, granularity, top, built_for, languages, la
                             # from screen readers (axe: aria-hidden-focus).
                             dbc.Select(
                                 id="usage-language",
-                                options=[{"label": lang, "value": lang} for lang in languages],
+                                options=[
+                                    {"label": human("language", lang), "value": lang}
+                                    for lang in languages
+                                ],
                                 value=language,
                             ),
                         ],
@@ -223,6 +246,7 @@ def _page(bounds, start_day, end_day, granularity, top, built_for, languages, la
                 "usage-drilldown-graph",
                 "Acceptances for one language, split by editor, feature or model",
             ),
+            how_to_read("usage-drilldown-graph"),
         ]
     )
 
@@ -238,23 +262,190 @@ def _range(facts, start, end):
     return chosen
 
 
-def _kpi_outputs(k: ua.Kpis) -> list:
+def change_words(current: float, previous: float, length: int, points: bool = False) -> str:
+    """ "▲ 12% vs previous 28 days": an arrow and words, never colour alone. ``points`` compares
+    rates in percentage points; an empty string when there is nothing to compare with."""
+    if is_missing(current) or is_missing(previous):
+        return ""
+    if points:
+        delta = (current - previous) * 100
+        amount = f"{abs(delta):.1f} pts"
+    else:
+        delta = ua.relative_change(current, previous)
+        if is_missing(delta):
+            return ""
+        delta *= 100
+        amount = f"{abs(delta):.0f}%"
+    versus = f"vs previous {length:,} days"
+    if round(delta, 1 if points else 0) == 0:
+        return f"◆ no change {versus}"
+    arrow, word = ("▲", "up") if delta > 0 else ("▼", "down")
+    return f"{arrow} {word} {amount} {versus}"
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _kpi_outputs(selected, k: ua.Kpis, before: ua.Kpis | None, length: int) -> list:
+    """Value and note of each KPI card. Active and engaged users are averaged over the same days
+    (the days both are known) when they differ; shown once when the data defines them alike."""
+
+    def vs(field: str, points: bool = False) -> str:
+        if before is None:
+            return ""
+        return change_words(getattr(k, field), getattr(before, field), length, points)
+
+    active, engaged = fmt_num(k.active_users_avg), fmt_num(k.engaged_users_avg)
+    active_note = _join(f"peak {fmt_int(k.active_users_peak)}", vs("active_users_avg"))
+    engaged_note = f"peak {fmt_int(k.engaged_users_peak)}"
+    if ua.identical_by_definition(selected, "active_users", "engaged_users"):
+        engaged = "= active"
+        engaged_note = "The usage-metrics reports define engaged and active alike: shown once."
+    else:
+        paired, both = ua.same_days_averages(selected)
+        known = {m: int(selected[m].notna().sum()) for m in ("active_users", "engaged_users")}
+        if both and (known["active_users"] != both or known["engaged_users"] != both):
+            active = fmt_num(paired["active_users"])
+            engaged = fmt_num(paired["engaged_users"])
+            same = f"avg over the {both:,} days both are reported"
+            active_note = _join(
+                same, f"all {known['active_users']:,} days: {fmt_num(k.active_users_avg)}"
+            )
+            engaged_note = same
+        elif not both and is_missing(k.engaged_users_avg):
+            engaged_note = "not in this data"
     values = [
-        (fmt_num(k.active_users_avg), f"peak {fmt_int(k.active_users_peak)}"),
-        (fmt_num(k.engaged_users_avg), f"peak {fmt_int(k.engaged_users_peak)}"),
-        (fmt_int(k.suggestions), f"over {k.days} days with data"),
-        (fmt_int(k.acceptances), ""),
-        (fmt_pct(k.acceptance_rate), "Σ accepted ÷ Σ suggested"),
-        (fmt_int(k.lines_suggested), ""),
-        (fmt_int(k.lines_accepted), ""),
-        (fmt_pct(k.line_acceptance_rate), "Σ lines accepted ÷ Σ suggested"),
-        (fmt_int(k.chat_turns), "not in this data" if is_missing(k.chat_turns) else ""),
-        (fmt_num(k.chat_users_avg), ""),
+        (active, active_note),
+        (engaged, engaged_note),
+        (fmt_int(k.suggestions), _join(f"over {k.days:,} days with data", vs("suggestions"))),
+        (fmt_int(k.acceptances), vs("acceptances")),
+        (
+            fmt_pct(k.acceptance_rate),
+            _join("Σ accepted ÷ Σ suggested", vs("acceptance_rate", True)),
+        ),
+        (fmt_int(k.lines_suggested), vs("lines_suggested")),
+        (fmt_int(k.lines_accepted), vs("lines_accepted")),
+        (
+            fmt_pct(k.line_acceptance_rate),
+            _join("Σ lines accepted ÷ Σ suggested", vs("line_acceptance_rate", True)),
+        ),
+        (
+            fmt_int(k.chat_turns),
+            "not in this data" if is_missing(k.chat_turns) else vs("chat_turns"),
+        ),
+        (fmt_num(k.chat_users_avg), "not in this data" if is_missing(k.chat_users_avg) else ""),
     ]
     out = []
     for value, note in values:
         out.extend([value, note])
     return out
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def summary_strip(view, selected, k: ua.Kpis, before: ua.Kpis | None, chosen) -> list:
+    """The ten-second summary above the KPIs: seat utilisation, WAU per seat, change against the
+    previous period of the same length, and what idle seats cost a month (linking to Seats)."""
+    length = ua.range_days(*chosen)
+    items: list = []
+    seats = getattr(view, "seats", None)
+    if seats is not None and len(seats):
+        settings = get_services().settings
+        window = sa.DEFAULT_DAYS
+        s = sa.seat_kpis(
+            seats, view.as_of, window, settings.seat_price_business, settings.seat_price_enterprise
+        )
+        items.append(
+            _strip_item(
+                "usage-summary-utilisation",
+                "Seat utilisation",
+                fmt_pct(s.active_share, 0),
+                f"{s.active:,} of {s.total:,} seats active in the last {window} days "
+                f"(as of {view.as_of.day} {view.as_of:%b %Y})",
+            )
+        )
+        wau = ua.latest_known(selected, "weekly_active_users")
+        if wau is not None and s.total:
+            day, value = wau
+            items.append(
+                _strip_item(
+                    "usage-summary-wau",
+                    "Weekly active users ÷ seats",
+                    fmt_pct(value / s.total, 0),
+                    f"{value:,.0f} people active in the 7 days to {day.day} {day:%b %Y} "
+                    f"÷ {s.total:,} seats",
+                )
+            )
+        items.append(
+            _strip_item(
+                "usage-summary-idle",
+                "Idle seats cost",
+                f"{_money(s.inactive_monthly_cost)} a month",
+                [
+                    f"{s.inactive:,} seats with no activity in {window} days · ",
+                    dcc.Link("Review them on Seats", href="/seats"),
+                ],
+            )
+        )
+    else:
+        items.append(
+            _strip_item(
+                "usage-summary-utilisation",
+                "Seat utilisation",
+                "—",
+                "No seat list in this data: utilisation needs the seat assignments.",
+            )
+        )
+    if before is None:
+        items.append(
+            _strip_item(
+                "usage-summary-change",
+                f"Change vs previous {length:,} days",
+                "—",
+                f"The data does not cover the {length:,} days before this range.",
+            )
+        )
+    else:
+        versus = f" vs previous {length:,} days"
+        acc = change_words(k.acceptances, before.acceptances, length).removesuffix(versus)
+        users = change_words(k.active_users_avg, before.active_users_avg, length)
+        rate = change_words(k.acceptance_rate, before.acceptance_rate, length, points=True)
+        items.append(
+            _strip_item(
+                "usage-summary-change",
+                f"Acceptances vs previous {length:,} days",
+                acc or "—",
+                f"{fmt_int(k.acceptances)} vs {fmt_int(before.acceptances)}; active users "
+                f"{users.removesuffix(versus) or 'not comparable'}; acceptance rate "
+                f"{rate.removesuffix(versus) or 'not comparable'}",
+            )
+        )
+    return [dbc.Row(items, className="g-2")]
+
+
+def _strip_item(item_id: str, label: str, value: str, note) -> dbc.Col:
+    return dbc.Col(
+        html.Div(
+            html.Div(
+                [
+                    html.Div(label, className="small text-muted", id=f"{item_id}-label"),
+                    html.Div(value, className="fs-5 fw-semibold", id=f"{item_id}-value"),
+                    html.Div(note, className="small", id=f"{item_id}-note"),
+                ],
+                className="card-body py-2",
+            ),
+            className="card h-100 summary-card",
+            id=item_id,
+            role="group",
+            **{"aria-labelledby": f"{item_id}-label"},
+        ),
+        xs=12,
+        md=6,
+        xl=3,
+    )
 
 
 def _notices(view, facts, in_range_totals, boundaries) -> list:
@@ -307,6 +498,7 @@ MAIN_OUTPUTS = [
     Output("usage-users-graph", "figure"),
     Output("usage-users-graph-summary", "children"),
     Output("usage-notices", "children"),
+    Output("usage-summary", "children"),
 ]
 BREAKDOWN_OUTPUTS = [
     o
@@ -323,6 +515,31 @@ RANGE_INPUTS = (
     Input("usage-dates", "end_date"),
 )
 NO_DATA_FIGURE = "No usage data"
+
+# One line under each chart: what it measures and its main caveat.
+HOW_TO_READ = {
+    "usage-acceptance-graph": "How to read this: bars are suggestions accepted per period, the "
+    "line is Σ accepted ÷ Σ suggested for that period. Weekends (shaded) dip; lighter bars are "
+    "periods only partly inside the range.",
+    "usage-users-graph": "How to read this: people active on a day; over weeks or months the "
+    "daily average, never a sum of days. A dashed line marks a change of data source.",
+    "usage-language-graph": "How to read this: acceptances per language over the range, the top "
+    "N and the rest as Other. A language's share says nothing about its number of users.",
+    "usage-editor-graph": "How to read this: acceptances per editor over the range. The reports "
+    "count work outside the editors (CLI, app) under no editor at all.",
+    "usage-model-graph": "How to read this: acceptances per model. The default or auto model is "
+    "the one GitHub picked when the user did not choose one.",
+    "usage-feature-graph": "How to read this: acceptances per Copilot feature (completions, chat "
+    "modes, agent edits). Chat modes accept little code by design.",
+    "usage-drilldown-graph": "How to read this: one line per editor, feature or model for the "
+    "chosen language. Language × editor exists only in the retired APIs' data.",
+}
+
+
+def how_to_read(graph_id: str) -> html.P:
+    return html.P(
+        HOW_TO_READ[graph_id], id=f"{graph_id}-how", className="small text-muted how-to-read mb-3"
+    )
 
 
 @callback(
@@ -343,18 +560,23 @@ def update_usage(start, end, granularity, source):
     if chosen is None:
         empty = [uf.empty_figure("", NO_DATA_FIGURE), "No data."]
         no_kpis = ["—", ""] * len(KPIS)  # no figures, not zeros: there is nothing to count
-        return (*no_kpis, *empty, *empty, empty_notices(view))
+        return (*no_kpis, *empty, *empty, empty_notices(view), [])
     selected = ua.in_range(totals, *chosen)
-    rolled = ua.rollup(selected, granularity)
+    rolled = ua.with_partial(ua.rollup(selected, granularity), granularity, *chosen)
     boundaries = ua.generation_boundaries(selected)
+    k = ua.kpis(selected)
+    before = ua.previous_kpis(totals, *chosen)
+    same = ua.identical_by_definition(selected, "active_users", "engaged_users")
     return (
-        *_kpi_outputs(ua.kpis(selected)),
-        uf.acceptance_figure(rolled, boundaries),
+        *_kpi_outputs(selected, k, before, ua.range_days(*chosen)),
+        uf.acceptance_figure(rolled, boundaries, granularity),
         uf.describe_trend(rolled, granularity),
-        uf.users_figure(rolled, boundaries, granularity),
+        uf.users_figure(rolled, boundaries, granularity, engaged_same=same),
         f"Active users averaged {fmt_num(selected['active_users'].mean())} per day "
-        f"(peak {fmt_int(selected['active_users'].max())}).",
+        f"(peak {fmt_int(selected['active_users'].max())})."
+        + (" The data defines engaged users as active users: one line." if same else ""),
         _notices(view, facts, selected, boundaries),
+        summary_strip(view, selected, k, before, chosen),
     )
 
 
@@ -472,12 +694,23 @@ def _drilldown(start, end, granularity, language, split, source):
             " Language × editor is not published for this range, so it is split by feature.",
         )
         rows = _language_rows(facts, split, chosen, language)
+    elif not rows.empty and split == "editor":
+        last = pd.Timestamp(rows["day"].max())
+        if last.date() < chosen[1]:
+            note = (
+                f" Language × editor is published only up to {last.day} {last:%b %Y} (the "
+                "retired usage and metrics APIs), so the lines stop there; split by feature or "
+                "model for later days."
+            )
     return ua.series_by(rows, split, granularity, "acceptances"), granularity, language, split, note
 
 
 DRILLDOWN_OUTPUTS = [
     Output("usage-drilldown-graph", "figure"),
     Output("usage-drilldown-graph-summary", "children"),
+    # The split actually drawn: when language x editor is not published, the chart falls back
+    # to feature and the control follows, so the two never disagree.
+    Output("usage-split", "value"),
 ]
 
 
@@ -496,12 +729,12 @@ def update_drilldown(start, end, granularity, language, split, source):
     )
     if wide is None:
         empty = ua.series_by(empty_split(split), split, granularity, "acceptances")
-        return uf.drilldown_figure(empty, language, split), ""
+        return uf.drilldown_figure(empty, language, split), "", split
     count = len(wide.columns) - 1 if not wide.empty else 0
-    summary = (
-        f"{language}: acceptances in {count} {split} value(s).{note}" if count else note.strip()
-    )
-    return uf.drilldown_figure(wide, language, split), summary
+    name = human("language", language)
+    values = f"{count} {split}" + (" values" if count != 1 else " value")
+    summary = f"{name}: acceptances by {split}, {values}.{note}" if count else note.strip()
+    return uf.drilldown_figure(wide, language, split), summary, split
 
 
 @callback(

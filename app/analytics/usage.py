@@ -333,3 +333,113 @@ LANGUAGE_SPLITS: dict[str, tuple[str, ...]] = {
     "feature": ("cube", "language_feature"),
     "model": ("cube", "language_model"),
 }
+
+
+# ---- comparisons a reader makes at a glance: same days, previous period, partial periods -------
+
+# Measures a generation defines as one and the same (docs/data-model.md): the usage-metrics
+# reports publish daily_active_users only, and it is both "active" and "engaged".
+IDENTICAL_BY_DEFINITION: dict[str, tuple[str, str]] = {"reports": ("active_users", "engaged_users")}
+
+
+def same_days(totals: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataFrame:
+    """The days on which every one of ``measures`` is known."""
+    if totals.empty:
+        return totals
+    return totals.loc[totals[list(measures)].notna().all(axis=1)]
+
+
+def same_days_averages(
+    totals: pd.DataFrame, measures: tuple[str, ...] = ("active_users", "engaged_users")
+) -> tuple[dict[str, float], int]:
+    """Daily averages of ``measures`` over the days where all of them are known, and how many
+    days those are: two measures compared side by side must be averaged over the same days."""
+    days = same_days(totals, measures)
+    if days.empty:
+        return dict.fromkeys(measures, float("nan")), 0
+    return {m: float(days[m].mean()) for m in measures}, len(days)
+
+
+def identical_by_definition(totals: pd.DataFrame, first: str, second: str) -> bool:
+    """Whether every day of ``totals`` comes from a generation defining ``first`` = ``second``."""
+    if totals.empty:
+        return False
+    pair = {first, second}
+    gens = set(totals["generation"].astype("object").map(str))
+    return all(set(IDENTICAL_BY_DEFINITION.get(g, ())) == pair for g in gens)
+
+
+def range_days(start: date, end: date) -> int:
+    """Calendar days in [start, end]."""
+    return (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
+
+
+def previous_range(start: date, end: date) -> tuple[date, date]:
+    """The range of the same length just before [start, end]."""
+    length = pd.Timedelta(days=range_days(start, end))
+    return (pd.Timestamp(start) - length).date(), (
+        pd.Timestamp(start) - pd.Timedelta(days=1)
+    ).date()
+
+
+def previous_kpis(totals: pd.DataFrame, start: date, end: date) -> Kpis | None:
+    """The KPIs of the previous range of the same length, or None when the data does not cover
+    it wholly (a comparison with a partial period would mislead)."""
+    bounds = data_bounds(totals)
+    if bounds is None:
+        return None
+    before_start, before_end = previous_range(start, end)
+    if before_start < bounds[0]:
+        return None
+    before = in_range(totals, before_start, before_end)
+    if before.empty:
+        return None
+    return kpis(before)
+
+
+def relative_change(current: float, previous: float) -> float:
+    """(current - previous) / previous; NaN when either is unknown or previous is not positive."""
+    if current is None or previous is None or not np.isfinite(current):
+        return float("nan")
+    if not np.isfinite(previous) or previous <= 0:
+        return float("nan")
+    return (float(current) - float(previous)) / float(previous)
+
+
+def _period_end(period: pd.Series, granularity: str) -> pd.Series:
+    if granularity == "week":
+        return period + pd.Timedelta(days=6)
+    if granularity == "month":
+        return period + pd.offsets.MonthEnd(0)
+    if granularity == "quarter":
+        return period + pd.offsets.QuarterEnd(0)
+    return period
+
+
+def partial_periods(rolled: pd.DataFrame, granularity: str, start: date, end: date) -> pd.Series:
+    """For each rolled-up period: True when it is not wholly inside [start, end] or has fewer
+    days with data than calendar days (a week or month cut by the range or by missing days)."""
+    if rolled.empty or granularity == "day":
+        return pd.Series(False, index=rolled.index, dtype=bool)
+    first = rolled["period"]
+    last = _period_end(first, granularity)
+    calendar = (last - first).dt.days + 1
+    outside = (first < pd.Timestamp(start)) | (last > pd.Timestamp(end))
+    return (outside | (rolled["days"] < calendar)).astype(bool)
+
+
+def with_partial(rolled: pd.DataFrame, granularity: str, start: date, end: date) -> pd.DataFrame:
+    """``rolled`` with a boolean ``partial`` column (see :func:`partial_periods`)."""
+    return rolled.assign(partial=partial_periods(rolled, granularity, start, end))
+
+
+def latest_known(totals: pd.DataFrame, column: str) -> tuple[pd.Timestamp, float] | None:
+    """The last day in ``totals`` on which ``column`` is known, and its value (for trailing
+    counts such as weekly active users, which are never averaged or added up)."""
+    if totals.empty or column not in totals:
+        return None
+    known = totals.loc[totals[column].notna()]
+    if known.empty:
+        return None
+    row = known.iloc[-1]
+    return pd.Timestamp(row["day"]), float(row[column])

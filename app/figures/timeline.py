@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.figures.style import base_layout, colour, empty_figure, line_mode
+from app.figures.style import GRID, base_layout, colour, empty_figure, line_mode
 
 PERIOD_FORMAT = {"day": "%d %b %Y", "week": "w/c %d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y"}
 
@@ -51,6 +51,55 @@ def boundary_shapes(boundaries: list[tuple[pd.Timestamp, str, str]]) -> tuple[li
     return shapes, annotations
 
 
+WEEKEND_FILL = GRID  # the gridlines' quiet grey (its dark twin on the dark page), half opaque
+WEEKEND_MAX_DAYS = 120  # beyond this the bands are thinner than a bar: noise, not help
+
+
+def weekend_shapes(periods: pd.Series, granularity: str | None) -> list[dict]:
+    """Light grey bands behind Saturdays and Sundays, drawn below the data.
+
+    Only for daily charts of under :data:`WEEKEND_MAX_DAYS` days; otherwise none."""
+    if granularity != "day" or periods.empty:
+        return []
+    first, last = pd.Timestamp(periods.min()), pd.Timestamp(periods.max())
+    if (last - first).days + 1 >= WEEKEND_MAX_DAYS:
+        return []
+    shapes = []
+    day = first
+    while day <= last:
+        if day.weekday() == 5 or (day == first and day.weekday() == 6):
+            span = 2 if day.weekday() == 5 else 1
+            x0 = day - pd.Timedelta(hours=12)
+            x1 = min(day + pd.Timedelta(days=span - 1), last) + pd.Timedelta(hours=12)
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": x0.strftime("%Y-%m-%d %H:%M"),
+                    "x1": x1.strftime("%Y-%m-%d %H:%M"),
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": WEEKEND_FILL,
+                    "opacity": 0.6,
+                    "line": {"width": 0},
+                    "layer": "below",
+                    "name": "weekend",
+                }
+            )
+        day += pd.Timedelta(days=1)
+    return shapes
+
+
+def period_phrase(period: pd.Timestamp, granularity: str) -> str:
+    """A period inside a sentence: "on 3 Nov 2026", "in the week of 3 Nov 2026", "in Nov 2026"."""
+    if granularity == "day":
+        return f"on {period.day} {period:%b %Y}"
+    if granularity == "week":
+        return f"in the week of {period.day} {period:%b %Y}"
+    return f"in {period_label(period, granularity)}"
+
+
 def period_label(period: pd.Timestamp, granularity: str) -> str:
     if granularity == "quarter":
         return f"{period.year} Q{(period.month - 1) // 3 + 1}"
@@ -64,21 +113,28 @@ def bars_and_rate(
     bars: list[tuple[str, str, int]],
     rate: tuple[str, str, int],
     empty_message: str = "No data in this date range",
+    granularity: str | None = None,
 ) -> dict:
     """Bars per period (``(column, name, colour index)``) and a weighted rate on a second axis.
 
-    The rate column must already be weighted (sum of accepted / sum of suggested per period)."""
+    The rate column must already be weighted (sum of accepted / sum of suggested per period).
+    With ``granularity`` "day", weekends are shaded (short ranges only); when ``rolled`` has a
+    boolean ``partial`` column, the bars of periods not wholly inside the range are lighter."""
     if rolled.empty:
         return empty_figure(title, empty_message)
     x = x_values(rolled["period"])
     shapes, notes = boundary_shapes(boundaries)
+    shapes = weekend_shapes(rolled["period"], granularity) + shapes
+    marker_extra = {}
+    if "partial" in rolled and bool(rolled["partial"].any()):
+        marker_extra["opacity"] = [0.4 if p else 1.0 for p in rolled["partial"]]
     traces = [
         {
             "type": "bar",
             "name": name,
             "x": x,
             "y": y_values(rolled[column]),
-            "marker": {"color": colour(index)},
+            "marker": {"color": colour(index), **marker_extra},
             "hovertemplate": "%{y:,.0f} " + name.lower() + "<extra></extra>",
         }
         for column, name, index in bars
@@ -125,6 +181,7 @@ def user_lines(
     title: str,
     series: list[tuple[str, str, str]],
     empty_message: str = "No data in this date range",
+    granularity: str | None = None,
 ) -> dict:
     """One line per user measure (``(column, name, dash)``), skipping measures the data lacks.
 
@@ -133,6 +190,7 @@ def user_lines(
         return empty_figure(title, empty_message)
     x = x_values(rolled["period"])
     shapes, notes = boundary_shapes(boundaries)
+    shapes = weekend_shapes(rolled["period"], granularity) + shapes
     traces = [
         {
             "type": "scatter",

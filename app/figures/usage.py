@@ -17,32 +17,50 @@ from app.figures.style import (
 from app.figures.timeline import (
     bars_and_rate,
     period_label,
+    period_phrase,
     user_lines,
     x_values,
     y_values,
 )
+from app.labels import label as human
 from app.model.schema import GENERATION_LABELS
 
 
-def acceptance_figure(rolled: pd.DataFrame, boundaries: list) -> dict:
-    """Acceptances as bars, acceptance rate (weighted) as a line on a second axis."""
+def acceptance_figure(rolled: pd.DataFrame, boundaries: list, granularity: str = "day") -> dict:
+    """Acceptances as bars, acceptance rate (weighted) as a line on a second axis; weekends
+    shaded on short daily charts, partial first/last periods lighter (``rolled["partial"]``)."""
     return bars_and_rate(
         rolled,
         boundaries,
         "Acceptances and acceptance rate",
         bars=[("acceptances", "Acceptances", 0)],
         rate=("acceptance_rate", "Acceptance rate", 1),
+        granularity=granularity,
     )
 
 
-def users_figure(rolled: pd.DataFrame, boundaries: list, granularity: str) -> dict:
-    """Active and engaged users; over weeks or months these are daily averages, never sums."""
-    title = "Active and engaged users" + ("" if granularity == "day" else " (average per day)")
+def users_figure(
+    rolled: pd.DataFrame, boundaries: list, granularity: str, engaged_same: bool = False
+) -> dict:
+    """Active and engaged users; over weeks or months these are daily averages, never sums.
+
+    With ``engaged_same`` (the data defines engaged = active), one line is drawn, not two
+    identical ones."""
+    average = "" if granularity == "day" else " (average per day)"
+    if engaged_same:
+        return user_lines(
+            rolled,
+            boundaries,
+            "Active users" + average,
+            [("active_users", "Active (= engaged) users", "solid")],
+            granularity=granularity,
+        )
     return user_lines(
         rolled,
         boundaries,
-        title,
+        "Active and engaged users" + average,
         [("active_users", "Active users", "solid"), ("engaged_users", "Engaged users", "dot")],
+        granularity=granularity,
     )
 
 
@@ -53,8 +71,9 @@ def breakdown_figure(top: pd.DataFrame, dimension: str, label: str) -> dict:
         if not top.empty and top["chats"].notna().any():
             return _chat_breakdown(top, dimension, label)
         return empty_figure(title, f"No {label} breakdown in this date range")
-    names = [str(v) for v in top[dimension]]
-    colours = [OTHER_COLOUR if n == "Other" else colour(0) for n in names]
+    raw = [str(v) for v in top[dimension]]
+    names = [human(dimension, v) for v in raw]
+    colours = [OTHER_COLOUR if n == "Other" else colour(0) for n in raw]
     rates = [fmt_pct(v) for v in top["acceptance_rate"]]
     return {
         "data": [
@@ -79,7 +98,7 @@ def breakdown_figure(top: pd.DataFrame, dimension: str, label: str) -> dict:
 
 
 def _chat_breakdown(top: pd.DataFrame, dimension: str, label: str) -> dict:
-    names = [str(v) for v in top[dimension]]
+    names = [human(dimension, v) for v in top[dimension]]
     return {
         "data": [
             {
@@ -110,7 +129,7 @@ SPLIT_EMPTY = {
 
 def drilldown_figure(wide: pd.DataFrame, language: str | None, split: str = "editor") -> dict:
     """One line per editor (or feature, or model) for the chosen language."""
-    title = f"{language or 'Language'}: acceptances by {split}"
+    title = f"{human('language', language) if language else 'Language'}: acceptances by {split}"
     if not language:
         return empty_figure(title, f"Pick a language to see it by {split}")
     if wide.empty or len(wide.columns) <= 1:
@@ -123,7 +142,7 @@ def drilldown_figure(wide: pd.DataFrame, language: str | None, split: str = "edi
         {
             "type": "scatter",
             "mode": line_mode(len(x)),
-            "name": str(editor),
+            "name": human(split, editor),
             "x": x,
             "y": y_values(wide[editor]),
             "line": {"color": colour(i), "width": 2, "dash": dashes[i % len(dashes)]},
@@ -167,10 +186,19 @@ def timeline_table(rolled: pd.DataFrame, granularity: str) -> tuple[list[str], l
 def breakdown_table(
     top: pd.DataFrame, dimension: str, label: str
 ) -> tuple[list[str], list[list[str]]]:
-    header = [label.capitalize(), "Suggestions", "Acceptances", "Acceptance rate", "Share", "Chats"]
+    header = [
+        label[:1].upper() + label[1:] + " (id)",
+        "Shown as",
+        "Suggestions",
+        "Acceptances",
+        "Acceptance rate",
+        "Share",
+        "Chats",
+    ]
     rows = [
         [
             str(getattr(r, dimension)),
+            human(dimension, getattr(r, dimension)),
             fmt_int(r.suggestions),
             fmt_int(r.acceptances),
             fmt_pct(r.acceptance_rate),
@@ -200,7 +228,7 @@ def describe_breakdown(top: pd.DataFrame, dimension: str, label: str) -> str:
         return f"No {label} breakdown in this range."
     leader = top.iloc[0]
     return (
-        f"{len(top)} {label} values shown; most acceptances: {leader[dimension]} "
+        f"{len(top)} {label} values shown; most acceptances: {human(dimension, leader[dimension])} "
         f"({fmt_pct(leader['share'])} of the total)."
     )
 
@@ -209,17 +237,25 @@ def describe_trend(rolled: pd.DataFrame, granularity: str) -> str:
     """A one-sentence text alternative for the acceptance chart."""
     if rolled.empty:
         return "No data in this date range."
+    partial = rolled["partial"] if "partial" in rolled else pd.Series(False, index=rolled.index)
+    whole = rolled.loc[~partial.astype(bool)]
     best = (
-        rolled.loc[rolled["acceptances"].idxmax()] if rolled["acceptances"].notna().any() else None
+        whole.loc[whole["acceptances"].idxmax()]
+        if len(whole) and whole["acceptances"].notna().any()
+        else None
     )
     first, last = rolled["period"].iloc[0], rolled["period"].iloc[-1]
-    text = (
-        f"{len(rolled)} {granularity} periods from {period_label(first, granularity)} "
-        f"to {period_label(last, granularity)}."
-    )
+    unit = {"day": "days", "week": "weeks", "month": "months"}.get(granularity, "periods")
+    count = f"{len(rolled):,} {unit}" if len(rolled) != 1 else f"1 {unit[:-1]}"
+    text = f"{count} from {period_label(first, granularity)} to {period_label(last, granularity)}."
     if best is not None:
         text += (
-            f" Most acceptances: {fmt_int(best['acceptances'])} in "
-            f"{period_label(best['period'], granularity)}."
+            f" Most acceptances: {fmt_int(best['acceptances'])} "
+            f"{period_phrase(best['period'], granularity)}."
+        )
+    if partial.any():
+        text += (
+            f" {int(partial.sum())} partial {unit if partial.sum() > 1 else unit[:-1]} (not wholly"
+            " in the range) drawn lighter and left out of comparisons."
         )
     return text
