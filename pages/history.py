@@ -1,7 +1,10 @@
 """History page: every archived day, across all three API generations, as one timeline.
 
 Reads the history store (S3 or a folder) written by the collector; the dashboard only reads.
-Filters live in the query string: ``?start=&end=&granularity=day|week|month|quarter``.
+Filters live in the query string: ``?start=&end=&granularity=day|week|month|quarter``. Without
+``granularity`` the page picks one that suits the range (:func:`app.analytics.history.auto_granularity`);
+the radio shows the one used. The page never names where the store is (a server path or bucket):
+that belongs in the server log.
 """
 
 from __future__ import annotations
@@ -14,20 +17,21 @@ from dash.exceptions import PreventUpdate
 
 from app import lazy_tables
 from app.analytics import usage as ua
+from app.analytics.history import auto_granularity
 from app.components import (
     chart_card,
     choice_control,
     data_table,
     date_range_control,
     download_control,
-    generation_notices,
     kpi_card,
     notice,
     periods_csv,
 )
 from app.figures import history as hf
 from app.figures.style import fmt_int, fmt_pct
-from app.model.schema import empty_totals
+from app.model import DEFINITION_CHANGES
+from app.model.schema import GENERATION_LABELS, empty_totals
 from app.notices import empty_state, some_not_loaded
 from app.prefill import prefill
 from app.query import parse_choice, parse_date
@@ -54,7 +58,7 @@ def _load():
 
 
 def layout(start=None, end=None, granularity=None, **_ignored):
-    granularity = parse_choice(granularity, GRANULARITIES, "month")
+    asked = parse_choice(granularity, GRANULARITIES, "") or None
     in_request = True
     try:
         totals = _load()[2]
@@ -66,6 +70,7 @@ def layout(start=None, end=None, granularity=None, **_ignored):
         first, last = bounds
         chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
     start_day, end_day = chosen if chosen else (None, None)
+    granularity = asked or auto_granularity(start_day, end_day)  # the URL's choice always wins
     page = _page(start_day, end_day, bounds, granularity)
     if not in_request:  # Dash's validation pass: components only
         return page
@@ -95,9 +100,10 @@ def _page(start_day, end_day, bounds, granularity):
                 ],
                 className="align-items-end mb-2 g-3",
             ),
-            html.Div(id="history-notices"),
+            html.Div(id="history-alerts"),
             html.H2("Headline figures", className="visually-hidden"),
             dbc.Row([kpi_card(f"history-kpi-{key}", label) for key, label in KPIS]),
+            html.Div(id="history-notices"),
             html.H2("Trends", className="visually-hidden"),
             chart_card(
                 "history-suggestions-graph",
@@ -119,7 +125,9 @@ def _page(start_day, end_day, bounds, granularity):
 
 NO_HISTORY = (
     "No history stored yet. Run the collector (`python -m app.collect run`) or import "
-    "exported files (`python -m app.collect import FILE...`)."
+    "exported files (`python -m app.collect import FILE...`) into the history store. While the "
+    "dashboard runs on the example data this page shows the example store that `make run` "
+    "fills (`make example-history`)."
 )
 
 MAIN_OUTPUTS = [
@@ -134,6 +142,7 @@ MAIN_OUTPUTS = [
     Output("history-people-graph", "figure"),
     Output("history-seats-graph", "figure"),
     Output("history-seats-graph-summary", "children"),
+    Output("history-alerts", "children"),
     Output("history-notices", "children"),
 ]
 
@@ -165,6 +174,7 @@ def update_history(start, end, granularity):
             seats_fig,
             "",
             notices,
+            [],
         )
 
     first, last = ua.data_bounds(totals)
@@ -174,11 +184,12 @@ def update_history(start, end, granularity):
     boundaries = ua.generation_boundaries(selected)
     k = ua.kpis(selected)
     gens = [g for g in ("usage", "metrics", "reports") if (selected["generation"] == g).any()]
+    span = (selected["day"].iloc[0].date(), selected["day"].iloc[-1].date())
     kpi_values = [
         fmt_int(len(selected)),
-        f"of {len(totals):,} archived",
+        _days_note(len(selected), len(totals)),
         f"{chosen[0]:%b %Y} – {chosen[1]:%b %Y}",
-        f"{len(gens)} API generation(s)",
+        _plural(len(gens), "API generation"),
         fmt_int(k.suggestions),
         "",
         fmt_int(k.acceptances),
@@ -190,42 +201,103 @@ def update_history(start, end, granularity):
     ]
     seats = _seats_in(history.seats_over_time, chosen)
     seats_summary = (
-        f"{len(seats)} daily seat snapshots; latest: {fmt_int(seats['total_seats'].iloc[-1])} seats, "
+        f"{_plural(len(seats), 'seat snapshot')}; latest "
+        f"({seats['day'].iloc[-1]:%d %b %Y}): {_plural(seats['total_seats'].iloc[-1], 'seat')}, "
         f"{fmt_int(seats['active_seats'].iloc[-1])} active in the last 30 days."
         if len(seats)
         else "No seat snapshots in this range."
     )
-    notices = []
+    alerts = []
     if view.error:
-        notices.append(notice(view.error, "danger"))
+        alerts.append(notice(view.error, "danger"))
     if view.problems:
-        notices.append(
+        count = len(view.problems)
+        alerts.append(
             some_not_loaded(
                 view.problems,
-                f"{len(view.problems)} stored object(s) could not be read; "
-                "everything else is shown. ",
+                f"{_plural(count, 'stored object')} could not be read; everything else is shown. ",
             )
         )
-    notices.extend(generation_notices(selected, boundaries))
-    if history.location:
-        updated = (
-            f", snapshot rebuilt {history.updated_at:%Y-%m-%d %H:%M} UTC"
-            if history.updated_at
-            else ""
-        )
+    notices = history_notices(selected, boundaries)
+    if history.updated_at:
         notices.append(
-            html.P(f"History store: {history.location}{updated}.", className="small text-muted")
+            html.P(
+                f"Read from the history store; its snapshot was rebuilt "
+                f"{history.updated_at:%d %b %Y %H:%M} UTC.",
+                className="small text-muted mb-2",
+                id="history-store-note",
+            )
         )
+    periods = _plural(len(rolled), PERIOD_NAMES.get(granularity, granularity))
     return (
         *kpi_values,
-        hf.suggestions_figure(rolled, boundaries),
-        f"{len(rolled)} {granularity} periods; weighted acceptance rate {fmt_pct(k.acceptance_rate)}.",
-        hf.lines_figure(rolled, boundaries),
-        hf.people_figure(rolled, boundaries, granularity),
+        hf.suggestions_figure(rolled, boundaries, granularity, span),
+        f"{periods}; weighted acceptance rate {fmt_pct(k.acceptance_rate)}.",
+        hf.lines_figure(rolled, boundaries, granularity, span),
+        hf.people_figure(rolled, boundaries, granularity, span),
         hf.seats_figure(seats),
         seats_summary,
+        alerts,
         notices,
     )
+
+
+PERIOD_NAMES = {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
+
+
+def _plural(count: float, noun: str) -> str:
+    """``1 seat``, ``1,020 seats``."""
+    return f"{fmt_int(count)} {noun}{'' if count == 1 else 's'}"
+
+
+def _days_note(shown: int, archived: int) -> str:
+    """The note under "Days archived": what the shown days are out of."""
+    if shown == archived:
+        return "every archived day"
+    return f"in this range, of {_plural(archived, 'day')} archived"
+
+
+def history_notices(selected: pd.DataFrame, boundaries: list) -> list:
+    """One line per API generation boundary in the range, the changed measures behind a
+    disclosure (closed), and one line for days an older generation fills in."""
+    items = []
+    for day, old, new in boundaries:
+        changes = DEFINITION_CHANGES.get((old, new), [])
+        new_label = GENERATION_LABELS.get(new, new)
+        old_label = GENERATION_LABELS.get(old, old)
+        summary = f"From {day:%d %b %Y} the data comes from the {new_label}, not the {old_label}."
+        if changes:
+            summary += f" {_plural(len(changes), 'measure')} changed definition."
+        items.append(
+            html.Details(
+                [
+                    html.Summary(summary, className="history-notice-summary"),
+                    html.Ul([html.Li(c) for c in changes], className="mb-1 mt-1")
+                    if changes
+                    else None,
+                ],
+                className="history-notice mb-1",
+            )
+        )
+    filled = ua.gap_filled_days(selected)
+    if filled:
+        items.append(
+            html.P(
+                f"{_plural(filled, 'day')} in this range come from an older API generation "
+                "because the newer one has no record for them.",
+                className="history-notice mb-1",
+            )
+        )
+    if not items:
+        return []
+    return [
+        html.Div(
+            items,
+            className="alert alert-info py-2 small",
+            role="note",
+            id="history-generation-notices",
+        )
+    ]
 
 
 def _seats_in(seats: pd.DataFrame, chosen) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +45,12 @@ from app.storage.seats import SEATS_OVER_TIME_COLUMNS
 
 log = logging.getLogger(__name__)
 NAME, LABEL = "history", "History store"
+
+#: What is left of a location in a storage error once the store's own is replaced: URLs, bucket
+#: names and absolute paths, none of which a page shows.
+_LOCATIONS = re.compile(
+    r"(?:file|s3)://[^\s'\"]*[^\s'\":,;.]|(?<![\w.])/[\w.-]+(?:/[\w.-]+)+|(?P<bucket>bucket '[^']*')"
+)
 
 
 class HistorySource:
@@ -100,7 +107,8 @@ class HistorySource:
             history = self._store.load_history(if_none_match=etag)
         except StorageError as exc:
             log.warning("history store unavailable: %s", exc)
-            return self._failed(current, f"The history store could not be read: {exc}")
+            reason = self._without_location(str(exc))
+            return self._failed(current, f"The history store could not be read: {reason}")
         except Exception:  # noqa: BLE001 - the page shows a message; the log has the cause
             log.exception("history store failed")
             return self._failed(
@@ -110,6 +118,18 @@ class HistorySource:
             assert current is not None
             return current
         return self._open(history)
+
+    def _without_location(self, message: str) -> str:
+        """A storage error as pages show it: the store's location (a server path, a bucket) is
+        replaced by "the history store"; the log keeps the full message."""
+        known = [self.settings.dashboard_history_store or ""]
+        if self._store is not None:
+            known.append(self._store.location)
+        for location in sorted({k for k in known if k}, key=len, reverse=True):
+            message = message.replace(location, "the history store")
+        return _LOCATIONS.sub(
+            lambda m: "bucket" if m.group("bucket") else "the history store", message
+        )
 
     def _failed(self, current: Snapshot | None, message: str) -> Snapshot:
         if current is None or not current.has_data:
