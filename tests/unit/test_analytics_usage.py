@@ -279,3 +279,75 @@ def test_boundaries_ignore_days_an_older_generation_fills():
         (pd.Timestamp("2025-10-10"), "metrics", "reports"),
     ]
     assert ua.gap_filled_days(frame) == 1
+
+
+# ---- same days, previous period, partial periods ------------------------------------------------
+
+
+def test_side_by_side_averages_use_the_days_both_are_known():
+    # THREE_DAYS: active 10, 20, 30; engaged 8, 12, NaN. Over all days active is 20, engaged 10;
+    # over the two days both exist: active (10 + 20) / 2 = 15, engaged (8 + 12) / 2 = 10.
+    averages, days = ua.same_days_averages(THREE_DAYS)
+    assert days == 2
+    assert averages == {"active_users": pytest.approx(15.0), "engaged_users": pytest.approx(10.0)}
+    none, zero = ua.same_days_averages(THREE_DAYS.iloc[2:])
+    assert zero == 0 and math.isnan(none["active_users"])
+
+
+def test_identical_by_definition_only_when_every_day_is_from_such_a_generation():
+    assert ua.identical_by_definition(THREE_DAYS.iloc[2:], "active_users", "engaged_users")
+    assert not ua.identical_by_definition(THREE_DAYS, "active_users", "engaged_users")
+    assert not ua.identical_by_definition(THREE_DAYS.iloc[0:0], "active_users", "engaged_users")
+
+
+def daily(first: str, counts: list[float]) -> pd.DataFrame:
+    days = pd.date_range(first, periods=len(counts), freq="D")
+    return totals(
+        [
+            {
+                "day": d,
+                "generation": "reports",
+                "suggestions": 100,
+                "acceptances": c,
+                "active_users": c / 10,
+            }
+            for d, c in zip(days, counts, strict=True)
+        ]
+    )
+
+
+def test_previous_period_of_the_same_length():
+    assert ua.previous_range(date(2026, 1, 8), date(2026, 1, 14)) == (
+        date(2026, 1, 1),
+        date(2026, 1, 7),
+    )
+    # 14 days: the first 7 have 20 acceptances each (140), the last 7 have 30 each (210).
+    frame = daily("2026-01-01", [20] * 7 + [30] * 7)
+    before = ua.previous_kpis(frame, date(2026, 1, 8), date(2026, 1, 14))
+    assert before is not None and before.acceptances == 140
+    now = ua.kpis(ua.in_range(frame, date(2026, 1, 8), date(2026, 1, 14)))
+    assert ua.relative_change(now.acceptances, before.acceptances) == pytest.approx(0.5)
+    assert ua.relative_change(now.active_users_avg, before.active_users_avg) == pytest.approx(0.5)
+    # The previous 8 days would start before the data: no comparison rather than a partial one.
+    assert ua.previous_kpis(frame, date(2026, 1, 7), date(2026, 1, 14)) is None
+    assert math.isnan(ua.relative_change(5, 0))
+
+
+def test_partial_periods_are_those_not_wholly_in_the_range_or_missing_days():
+    # Wed 2026-01-07 .. Sun 2026-02-01: first week (w/c 5 Jan) starts before the range.
+    frame = daily("2026-01-07", [10] * 26)
+    start, end = date(2026, 1, 7), date(2026, 2, 1)
+    weeks = ua.with_partial(ua.rollup(frame, "week"), "week", start, end)
+    assert weeks["period"].dt.strftime("%d %b").tolist() == ["05 Jan", "12 Jan", "19 Jan", "26 Jan"]
+    assert weeks["partial"].tolist() == [True, False, False, False]
+    months = ua.partial_periods(ua.rollup(frame, "month"), "month", start, end)
+    assert months.tolist() == [True, True]  # 7-31 Jan and 1 Feb only
+    # A week wholly inside the range but with a day missing is partial too.
+    gap = frame.drop(index=10)  # 2026-01-17, a Saturday
+    assert ua.partial_periods(ua.rollup(gap, "week"), "week", start, end).tolist() == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert not ua.partial_periods(ua.rollup(frame, "day"), "day", start, end).any()

@@ -65,3 +65,31 @@ def test_long_lines_are_drawn_without_markers():
     assert lines(MAX_MARKED_POINTS)["data"][0]["mode"] == "lines+markers"
     long_line = lines(1000)["data"][0]
     assert long_line["mode"] == "lines" and long_line["line"]["dash"] == "solid"
+
+
+def test_weekends_are_shaded_below_the_data_on_short_daily_charts_only():
+    from app.figures.timeline import weekend_shapes
+
+    # Fri 2026-01-02 .. Sun 2026-01-11: weekends 3-4 Jan and 10-11 Jan.
+    days = pd.Series(pd.date_range("2026-01-02", "2026-01-11", freq="D"))
+    shapes = weekend_shapes(days, "day")
+    assert [(s["x0"], s["x1"]) for s in shapes] == [
+        ("2026-01-02 12:00", "2026-01-04 12:00"),
+        ("2026-01-09 12:00", "2026-01-11 12:00"),
+    ]
+    assert all(s["layer"] == "below" for s in shapes)
+    assert weekend_shapes(days, "week") == []
+    long = pd.Series(pd.date_range("2026-01-01", periods=120, freq="D"))
+    assert weekend_shapes(long, "day") == []
+    # A range starting on a Sunday shades that Sunday alone.
+    sunday = weekend_shapes(pd.Series(pd.date_range("2026-01-04", periods=3, freq="D")), "day")
+    assert [(s["x0"], s["x1"]) for s in sunday] == [("2026-01-03 12:00", "2026-01-04 12:00")]
+
+
+def test_period_phrases():
+    from app.figures.timeline import period_phrase
+
+    day = pd.Timestamp("2026-11-03")
+    assert period_phrase(day, "day") == "on 3 Nov 2026"
+    assert period_phrase(day, "week") == "in the week of 3 Nov 2026"
+    assert period_phrase(day, "month") == "in Nov 2026"
