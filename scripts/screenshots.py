@@ -1,9 +1,12 @@
-"""Take the README's screenshots: each page on the example data, in headless Chromium.
+"""Take the README's screenshots: each page on the example data, in headless Chromium, light and
+dark, on a desktop (1400 px) and a phone (390 px).
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
-The History page reads a throw-away folder store filled with ``python -m app.collect import``
-of the example files, as an operator would fill a real one.
+Writes ``<page>.png`` (light desktop), ``<page>-dark.png``, ``<page>-phone.png`` and
+``<page>-phone-dark.png``. The History page reads a throw-away folder store filled with
+``python -m app.collect import`` of the example files (usage exports and saved seat lists), as
+an operator would fill a real one.
 """
 
 from __future__ import annotations
@@ -18,9 +21,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from app.collect.example_store import example_exports  # noqa: E402
 from tests.support.app_server import run_gunicorn  # noqa: E402
 from tests.support.browser import launch_browser  # noqa: E402
 
+VARIANTS = (
+    ("", {"width": 1400, "height": 900}, "light"),
+    ("-dark", {"width": 1400, "height": 900}, "dark"),
+    ("-phone", {"width": 390, "height": 844}, "light"),
+    ("-phone-dark", {"width": 390, "height": 844}, "dark"),
+)
 PAGES = {
     "usage": ("/", "#usage-kpi-acceptances-value"),
     "seats": ("/seats", "#seats-kpi-total-value"),
@@ -35,11 +45,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as store:
         env = {"HISTORY_STORE": f"file://{store}", "LOG_FORMAT": "text"}
-        files = sorted(
-            str(p)
-            for pattern in ("copilot-usage-*", "copilot-metrics-*", "copilot-report-*")
-            for p in (REPO / "sample_data").glob(pattern)
-        )
+        files = [str(p) for p in example_exports()]
         subprocess.run(
             [sys.executable, "-m", "app.collect", "import", *files],
             cwd=REPO,
@@ -48,19 +54,22 @@ def main() -> None:
             capture_output=True,
         )
         with run_gunicorn(env) as app, launch_browser() as browser:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            for name, (path, ready) in PAGES.items():
-                page.goto(app.url + path)
-                page.wait_for_function(
-                    "(sel) => { const e = document.querySelector(sel); "
-                    "return e && e.innerText.trim() && e.innerText.trim() !== '…'; }",
-                    arg=ready,
-                    timeout=60_000,
-                )
-                page.wait_for_timeout(1500)  # let the charts finish drawing
-                target = args.out / f"{name}.png"
-                page.screenshot(path=str(target), full_page=True)
-                print(f"{target.relative_to(REPO)}")
+            for suffix, viewport, scheme in VARIANTS:
+                context = browser.new_context(viewport=viewport, color_scheme=scheme)
+                page = context.new_page()
+                for name, (path, ready) in PAGES.items():
+                    page.goto(app.url + path)
+                    page.wait_for_function(
+                        "(sel) => { const e = document.querySelector(sel); "
+                        "return e && e.innerText.trim() && e.innerText.trim() !== '…'; }",
+                        arg=ready,
+                        timeout=60_000,
+                    )
+                    page.wait_for_timeout(1500)  # let the charts finish drawing
+                    target = args.out / f"{name}{suffix}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    print(f"{target.relative_to(REPO)}")
+                context.close()
 
 
 if __name__ == "__main__":
