@@ -53,36 +53,56 @@ def switch_options(available: dict[str, str | None]) -> list[dict]:
     ]
 
 
+def short_reason(reason: str) -> str:
+    """The visible one-line reason Live is unavailable (the full one is the description)."""
+    if reason.startswith("Live data needs a GitHub App"):
+        return "Live unavailable: GitHub is not configured"
+    return f"Live unavailable: {reason}"
+
+
 def source_switch() -> html.Div:
-    """The Live / Example toggle; Live is disabled, with the reason on hover, when unusable."""
+    """The Live / Example choice as one segmented control (a button group of two radios). When
+    Live is unusable it is disabled and the reason is shown as text under the group, as well as
+    in its description (``aria-describedby``), its native title and a tooltip."""
     available, default = _sources()
     live_reason = available.get("live")
     title = f"Live data is unavailable: {live_reason}" if live_reason else SWITCH_HELP
-    children: list = [
+    group = html.Div(
         dbc.RadioItems(
             id=SWITCH_ID,
             name="source-switch",
             options=switch_options(available),
             value=default,
             inline=True,
-            class_name="btn-group btn-group-sm",
+            # One joined group: assets/app.css removes the gaps between the inline options.
+            class_name="btn-group btn-group-sm segmented",
             input_class_name="btn-check",
             label_class_name="btn btn-outline-light",
             label_checked_class_name="active",
         ),
-        html.Span(title, id=f"{SWITCH_ID}-help", className="visually-hidden"),
-    ]
-    if live_reason:
-        # A disabled button ignores the mouse, so the reason is on the wrapper (native title and
-        # a tooltip) and in visually hidden text for screen readers.
-        children.append(dbc.Tooltip(title, target=f"{SWITCH_ID}-wrap", placement="bottom"))
-    return html.Div(
-        children,
         id=f"{SWITCH_ID}-wrap",
         title=title,
         role="radiogroup",
+        className="d-inline-flex",
         **{"aria-label": "Data source", "aria-describedby": f"{SWITCH_ID}-help"},
     )
+    children: list = [
+        group,
+        html.Span(title, id=f"{SWITCH_ID}-help", className="visually-hidden"),
+    ]
+    if live_reason:
+        # The reason is visible text (aria-hidden: the group's description already says it in
+        # full); a disabled button ignores the mouse, so the tooltip is on the wrapper.
+        children.append(
+            html.Small(
+                short_reason(live_reason),
+                id=f"{SWITCH_ID}-reason",
+                className="source-switch-reason d-block",
+                **{"aria-hidden": "true"},
+            )
+        )
+        children.append(dbc.Tooltip(title, target=f"{SWITCH_ID}-wrap", placement="bottom"))
+    return html.Div(children, className="source-switch me-2")
 
 
 def initial_badge() -> tuple[str, str, str, str]:

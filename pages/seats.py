@@ -65,6 +65,10 @@ COLUMNS = (  # (sort key, header)
     ("created", "Created"),
 )
 SORT_LABELS = {key: label for key, label in COLUMNS}
+# On a phone the table shows the key columns (login, last activity); the others are hidden and
+# their values folded into a line under the login, so the table never scrolls sideways.
+KEY_COLUMNS = ("login", "last_activity")
+WIDE_ONLY = "d-none d-md-table-cell"
 
 
 def _money(value: float) -> str:
@@ -131,6 +135,7 @@ def _sort_header(key: str, label: str) -> html.Th:
             title=f"Sort by {label.lower()}",
         ),
         scope="col",
+        className=None if key in KEY_COLUMNS else WIDE_ONLY,
     )
 
 
@@ -213,7 +218,8 @@ def _table_controls(flt: sa.SeatFilter) -> dbc.Row:
                     "Download CSV (this filter)",
                     id="seats-export",
                     href=export_href(flt),
-                    className="btn btn-outline-secondary btn-sm",
+                    className="btn btn-outline-primary btn-sm download-button",
+                    role="button",
                     download="",
                 ),  # fmt: skip
                 xs=6,
@@ -554,8 +560,17 @@ def _row(seat, since: float) -> dict:
         version = "" if seat.editor_version == "unknown" else f" {seat.editor_version}"
         editor = _el("Span", f"{family}{version}", title=seat.last_activity_editor)
     team = seat.assigning_team or _el("Span", "direct", className="text-muted")
-    cells = [who, last, editor, seat.plan_type, team, _date(seat.created_at)]
-    return _el("Tr", [_el("Td", cell) for cell in cells])
+    created = _date(seat.created_at)
+    # The folded columns again, under the login, for phones (hidden from md up, where they have
+    # their own cells, so each value is shown, and read, once at any width).
+    team_text = seat.assigning_team or "direct"
+    editor_text = "—" if family == sa.UNKNOWN_EDITOR else editor["props"]["children"]
+    more = _el("Span", f"{seat.plan_type} · {team_text} · {editor_text} · created {created}",
+               className="seat-more d-md-none small text-muted")  # fmt: skip
+    cells = [[*who, more], last, editor, seat.plan_type, team, created]
+    wide = {"className": WIDE_ONLY}
+    return _el("Tr", [_el("Td", cell, **({} if i < len(KEY_COLUMNS) else wide))
+                      for i, cell in enumerate(cells)])  # fmt: skip
 
 
 RESETS_PAGE = {"seats-days", "seats-plan", "seats-status", "seats-search", "seats-sort",

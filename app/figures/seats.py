@@ -9,6 +9,7 @@ import pandas as pd
 
 from app.analytics.seats import NEVER_BUCKET, OTHER, UNKNOWN_EDITOR
 from app.figures.style import (
+    LEGEND_BELOW,
     OTHER_COLOUR,
     base_layout,
     colour,
@@ -46,10 +47,14 @@ def _share(part: int, whole: int) -> str:
 # -- days since last activity -----------------------------------------------------------------
 
 
-def _two_lines(label: str) -> str:
-    """``"over 180 days"`` -> ``"over 180<br>days"``: seven labels fit side by side."""
-    head, _, tail = label.rpartition(" ")
-    return f"{head}<br>{tail}" if head else label
+def _short(label: str) -> str:
+    """``"31-60 days"`` -> ``"31-60"``, ``"over 180 days"`` -> ``">180"``, ``"never used"`` ->
+    ``"Never"``: seven labels side by side fit a phone (the axis title says "days"; the hover
+    and the table give the full label)."""
+    if label == NEVER_BUCKET:
+        return "Never"
+    short = label.removesuffix(" days")
+    return f">{short.removeprefix('over ')}" if short.startswith("over ") else short
 
 
 def activity_buckets_figure(buckets: pd.DataFrame) -> dict:
@@ -61,7 +66,7 @@ def activity_buckets_figure(buckets: pd.DataFrame) -> dict:
         "data": [
             {
                 "type": "bar",
-                "x": [_two_lines(b) for b in labels],
+                "x": [_short(b) for b in labels],
                 "y": buckets["seats"].tolist(),
                 "customdata": labels,
                 "marker": {
@@ -78,8 +83,14 @@ def activity_buckets_figure(buckets: pd.DataFrame) -> dict:
             title,
             hovermode="closest",
             showlegend=False,
-            margin={"l": 56, "r": 24, "t": 48, "b": 48},
-            xaxis={"type": "category", "tickangle": 0},
+            margin={"l": 56, "r": 16, "t": 48, "b": 48},
+            # "auto": Plotly tilts the labels only where they would still collide.
+            xaxis={
+                "type": "category",
+                "tickangle": "auto",
+                "title": {"text": "Days"},
+                "automargin": True,
+            },
             yaxis={"title": {"text": "Seats"}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
         ),
     }
@@ -261,14 +272,8 @@ def team_figure(teams: pd.DataFrame, days: int) -> dict:
             barmode="stack",
             hovermode="y unified",
             margin={"l": 140, "r": 40, "t": 48, "b": 40},
-            legend={
-                "orientation": "h",
-                "y": 1.0,
-                "yanchor": "bottom",
-                "x": 1,
-                "xanchor": "right",
-                "traceorder": "normal",
-            },  # fmt: skip
+            # The shared legend below the plot (it sat above, over the title, on a phone).
+            legend={**LEGEND_BELOW, "traceorder": "normal"},
             xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
             yaxis={"type": "category", "automargin": True},
         ),

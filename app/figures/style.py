@@ -102,6 +102,18 @@ def dark_chart_theme() -> dict:
     }
 
 
+#: Every chart's legend: one horizontal row (wrapping as needed) at the bottom of the figure,
+#: under the x axis's labels; Plotly grows the bottom margin to fit it.
+LEGEND_BELOW = {
+    "orientation": "h",
+    "xref": "paper",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+}
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
@@ -143,18 +155,47 @@ def fmt_pct(value: float | None, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
+#: A Plotly title never wraps: longer than this, it is broken into lines at spaces so it fits a
+#: phone (390 px: a card's chart is ~330 px wide, about 40 characters at 15 px).
+TITLE_LINE_CHARS = 38
+TITLE_LINE_PX = 20  # the top margin each extra title line adds
+
+
+def wrap_title(text: str, width: int = TITLE_LINE_CHARS) -> str:
+    """``text`` with ``<br>`` between words so no line is longer than ``width`` characters (a
+    single longer word keeps its own line); lines the caller already broke are kept."""
+    lines: list[str] = []
+    for given in text.split("<br>"):
+        line = ""
+        for word in given.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return "<br>".join(lines)
+
+
 def base_layout(title: str, **extra) -> dict:
-    """The shared layout of every chart (plain dicts: no validation cost in callbacks)."""
+    """The shared layout of every chart (plain dicts: no validation cost in callbacks).
+
+    The title wraps (:func:`wrap_title`) and sits in the top margin, which grows with its lines;
+    the legend is horizontal, below the plot and its axis labels (anchored to the bottom of the
+    figure, pushing the plot up as far as its rows need), so it never covers the title or the
+    data on a narrow screen."""
+    text = wrap_title(title)
+    lines = text.count("<br>") + 1
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "title": {"text": text, "x": 0, "xanchor": "left", "font": {"size": 15}},
         "font": {"family": FONT, "size": 12, "color": TEXT},
-        "margin": {"l": 56, "r": 56, "t": 48, "b": 40},
+        "margin": {"l": 56, "r": 56, "t": 48 + TITLE_LINE_PX * (lines - 1), "b": 40},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "hovermode": "x unified",
-        "legend": {"orientation": "h", "y": -0.18, "x": 0},
-        "xaxis": {"gridcolor": GRID, "zeroline": False},
-        "yaxis": {"gridcolor": GRID, "zeroline": False, "rangemode": "tozero"},
+        "legend": dict(LEGEND_BELOW),
+        "xaxis": {"gridcolor": GRID, "zeroline": False, "automargin": True},
+        "yaxis": {"gridcolor": GRID, "zeroline": False, "rangemode": "tozero", "automargin": True},
         "colorway": list(OKABE_ITO),
         # Plotly's default mode bar icons are 30% grey (1.6:1); these are 7:1, and blue when active.
         "modebar": dict(MODEBAR),
