@@ -6,7 +6,7 @@ the Live / Example switch says why Live is unavailable in visible text.
 
 from __future__ import annotations
 
-import importlib
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -21,13 +21,18 @@ from app.settings import Settings
 from app.source_switch import short_reason, source_switch
 
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seats"
+SEATS_PAGE = ("pages", "seats.py")
 
 
 @pytest.fixture(scope="module")
 def seats_page():
-    """The Seats page module (Dash imports it when an app with pages is built)."""
+    """The Seats page module as Dash loaded it when building an app (importing it again under
+    another name would register the page twice)."""
     create_app(Settings(sample_data_dir=FIXTURE_DIR))
-    return importlib.import_module("pages.seats")
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) and Path(module.__file__).parts[-2:] == SEATS_PAGE:
+            return module
+    raise AssertionError("Dash did not load pages/seats.py")
 
 
 def test_short_titles_stay_on_one_line():
