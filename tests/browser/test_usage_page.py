@@ -158,3 +158,87 @@ def test_the_numbers_table_is_built_when_opened_and_follows_the_filters(known_ap
     page.wait_for_function(
         "() => document.querySelectorAll('#usage-users-graph-table tbody tr').length > 0"
     )
+
+
+def text_of(page, element_id: str) -> str:
+    return page.locator(f"#{element_id}").inner_text().strip()
+
+
+def plotted(page, graph_id: str, expression: str):
+    """``expression`` of the drawn Plotly graph ``gd`` once Plotly has drawn it."""
+    selector = f"#{graph_id} .js-plotly-plot"
+    page.wait_for_function(
+        "(s) => { const g = document.querySelector(s); return g && g.data && g.data.length; }",
+        arg=selector,
+    )
+    return page.evaluate(
+        f"(s) => {{ const gd = document.querySelector(s); return {expression}; }}", selector
+    )
+
+
+def test_summary_strip_compares_with_the_previous_period_of_the_same_length(known_app, page):
+    # 2025-01-22 .. 2025-02-09 = days 21..39 (19 days: 10 odd, 9 even): 10*35 + 9*25 = 575.
+    # The 19 days before, days 2..20 (10 even, 9 odd): 10*25 + 9*35 = 565. 575/565 - 1 = +1.8%.
+    page.goto(known_app.url + "/?start=2025-01-22&end=2025-02-09")
+    wait_for_kpi(page, "acceptances", "575")
+    assert text_of(page, "usage-summary-change-label") == "Acceptances vs previous 19 days"
+    assert text_of(page, "usage-summary-change-value") == "▲ up 2%"
+    note = text_of(page, "usage-summary-change-note")
+    # Users (12*10 + 10*9)/19 vs (10*10 + 12*9)/19: 210/208 - 1 = +1%; rate 30.26% vs 29.74%.
+    assert note == "575 vs 565; active users ▲ up 1%; acceptance rate ▲ up 0.5 pts"
+    assert "▲ up 2% vs previous 19 days" in text_of(page, "usage-kpi-acceptances-note")
+    # The fixture has no seat list: no utilisation figure rather than 0%.
+    assert text_of(page, "usage-summary-utilisation-value") == "—"
+    # The usage API publishes no engaged users: said so, not averaged over other days.
+    assert kpi(page, "engaged-users") == "—"
+    assert text_of(page, "usage-kpi-engaged-users-note") == "not in this data"
+
+
+def test_no_comparison_when_the_previous_period_is_not_in_the_data(known_app, page):
+    page.goto(known_app.url + "/")  # days 12..39: the 28 days before start before the data
+    wait_for_kpi(page, "acceptances", "840")
+    assert text_of(page, "usage-summary-change-value") == "—"
+    assert "does not cover the 28 days before" in text_of(page, "usage-summary-change-note")
+    assert "vs previous" not in text_of(page, "usage-kpi-acceptances-note")
+
+
+def test_partial_weeks_are_marked_and_left_out_of_the_best_period(known_app, page):
+    # 1..14 Jan 2025 by week: w/c 30 Dec (1-5 Jan) and w/c 13 Jan (13-14 Jan) are partial; the
+    # one whole week, 6..12 Jan = days 5..11: 4*35 + 3*25 = 215.
+    page.goto(known_app.url + "/?start=2025-01-01&end=2025-01-14&granularity=week")
+    wait_for_kpi(page, "acceptances", "420")  # 7*25 + 7*35
+    summary = text_of(page, "usage-acceptance-graph-summary")
+    assert "Most acceptances: 215 in the week of 6 Jan 2025." in summary
+    assert "2 partial weeks" in summary
+    opacity = plotted(page, "usage-acceptance-graph", "gd.data[0].marker.opacity")
+    assert opacity == [0.4, 1, 0.4]
+
+
+def test_weekends_are_shaded_on_daily_charts(known_app, page):
+    page.goto(known_app.url + "/")  # Mon 13 Jan .. Sun 9 Feb 2025: four weekends
+    wait_for_kpi(page, "acceptances", "840")
+    count = plotted(
+        page,
+        "usage-acceptance-graph",
+        "gd.layout.shapes.filter(s => s.name === 'weekend').length",
+    )
+    assert count == 4
+    assert "How to read this" in text_of(page, "usage-acceptance-graph-how")
+
+
+def test_charts_show_human_names_and_the_numbers_table_the_raw_ids(known_app, page):
+    page.goto(known_app.url + "/")
+    wait_for_kpi(page, "acceptances", "840")
+    assert plotted(page, "usage-editor-graph", "gd.data[0].y") == ["VS Code", "JetBrains"]
+    ticks = page.locator("#usage-editor-graph .ytick text").all_text_contents()
+    assert sorted(ticks) == ["JetBrains", "VS Code"]
+    assert "most acceptances: VS Code" in text_of(page, "usage-editor-graph-summary")
+    page.locator("#usage-editor-graph-numbers").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#usage-editor-graph-table tbody tr').length === 2"
+    )
+    rows = page.locator("#usage-editor-graph-table tbody tr").all_inner_texts()
+    assert rows[0].split("\t")[:2] == ["vscode", "VS Code"]
+    assert rows[1].split("\t")[:2] == ["jetbrains", "JetBrains"]
+    # The language picker names languages; the URL keeps the id.
+    assert page.locator("#usage-language option[value=python]").inner_text() == "Python"
