@@ -201,9 +201,10 @@ def update_history(start, end, granularity):
     ]
     seats = _seats_in(history.seats_over_time, chosen)
     seats_summary = (
-        f"{_plural(len(seats), 'seat snapshot')}; latest "
-        f"({seats['day'].iloc[-1]:%d %b %Y}): {_plural(seats['total_seats'].iloc[-1], 'seat')}, "
-        f"{fmt_int(seats['active_seats'].iloc[-1])} active in the last 30 days."
+        f"{_plural(len(seats), 'seat snapshot')}; latest: "
+        f"{_plural(seats['total_seats'].iloc[-1], 'seat')}, "
+        f"{fmt_int(seats['active_seats'].iloc[-1])} active in the last 30 days "
+        f"({seats['day'].iloc[-1]:%d %b %Y})."
         if len(seats)
         else "No seat snapshots in this range."
     )

@@ -42,7 +42,8 @@ KNOWN = {
         "role (upstream bug; the inputs inside are labelled and keyboard-usable)"
     ),
 }
-NEXT_GRANULARITY = {"usage": "week", "history": "quarter"}  # after each page's default
+# The choice after each page's default (History picks week for its ~11 months of data).
+NEXT_GRANULARITY = {"usage": "week", "history": "month"}
 THEMES = ("light", "dark")  # the system colour scheme Chromium reports; Auto follows it
 WAIT_FOR_DATA = """(selector) => {
     const e = document.querySelector(selector);

@@ -276,7 +276,7 @@ def test_one_seat_snapshot_is_drawn_as_points(long_history, page):
     assert drawn["range"][1].startswith("2025-10-27")
     summary = page.locator("#history-seats-graph-summary").inner_text()
     assert (
-        summary == "1 seat snapshot; latest (27 Oct 2025): 3 seats, 2 active in the last 30 days."
+        summary == "1 seat snapshot; latest: 3 seats, 2 active in the last 30 days (27 Oct 2025)."
     )
 
 
