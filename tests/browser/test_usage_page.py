@@ -242,3 +242,17 @@ def test_charts_show_human_names_and_the_numbers_table_the_raw_ids(known_app, pa
     assert rows[1].split("\t")[:2] == ["jetbrains", "JetBrains"]
     # The language picker names languages; the URL keeps the id.
     assert page.locator("#usage-language option[value=python]").inner_text() == "Python"
+
+
+def test_drilldown_split_control_follows_the_split_drawn(example_app, page):
+    # The example's last 28 days come from the usage-metrics reports, which publish no
+    # language x editor: the chart falls back to feature and the control says so too.
+    page.goto(example_app.url + "/?split=editor")
+    page.wait_for_function(
+        "() => (document.getElementById('usage-drilldown-graph-summary') || {}).innerText"
+        "?.includes('split by feature')"
+    )
+    checked = page.locator("#usage-split input:checked")
+    assert checked.get_attribute("value") == "feature"
+    title = plotted(page, "usage-drilldown-graph", "gd.layout.title.text")
+    assert title.endswith("acceptances by feature")
