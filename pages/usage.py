@@ -522,7 +522,8 @@ HOW_TO_READ = {
     "line is Σ accepted ÷ Σ suggested for that period. Weekends (shaded) dip; lighter bars are "
     "periods only partly inside the range.",
     "usage-users-graph": "How to read this: people active on a day; over weeks or months the "
-    "daily average, never a sum of days. A dashed line marks a change of data source.",
+    "daily average, never a sum of days. Weekly and monthly active users (where the reports "
+    "publish them) count each person once over 7 or 28 days, so they exceed the daily line.",
     "usage-language-graph": "How to read this: acceptances per language over the range, the top "
     "N and the rest as Other. A language's share says nothing about its number of users.",
     "usage-editor-graph": "How to read this: acceptances per editor over the range. The reports "
@@ -571,7 +572,9 @@ def update_usage(start, end, granularity, source):
         *_kpi_outputs(selected, k, before, ua.range_days(*chosen)),
         uf.acceptance_figure(rolled, boundaries, granularity),
         uf.describe_trend(rolled, granularity),
-        uf.users_figure(rolled, boundaries, granularity, engaged_same=same),
+        uf.users_figure(
+            ua.with_trailing(rolled, selected, granularity), boundaries, granularity, same
+        ),
         f"Active users averaged {fmt_num(selected['active_users'].mean())} per day "
         f"(peak {fmt_int(selected['active_users'].max())})."
         + (" The data defines engaged users as active users: one line." if same else ""),

@@ -443,3 +443,27 @@ def latest_known(totals: pd.DataFrame, column: str) -> tuple[pd.Timestamp, float
         return None
     row = known.iloc[-1]
     return pd.Timestamp(row["day"]), float(row[column])
+
+
+TRAILING_COUNTS: tuple[str, ...] = ("weekly_active_users", "monthly_active_users")
+
+
+def trailing_by_period(
+    totals: pd.DataFrame, granularity: str, columns: tuple[str, ...] = TRAILING_COUNTS
+) -> pd.DataFrame:
+    """Per period, the last known value of each trailing distinct count (weekly or monthly active
+    users: people over the 7 or 28 days to a day). They are neither added up nor averaged: the
+    period's last day stands for it."""
+    present = [c for c in columns if c in totals]
+    if totals.empty or not present:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]")})
+    frame = totals.assign(period=period_start(totals["day"], granularity))
+    return frame.groupby("period", sort=True)[present].last().reset_index()
+
+
+def with_trailing(rolled: pd.DataFrame, totals: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """``rolled`` with the trailing counts of :func:`trailing_by_period` joined by period."""
+    trailing = trailing_by_period(totals, granularity)
+    if len(trailing.columns) <= 1 or rolled.empty:
+        return rolled
+    return rolled.merge(trailing, on="period", how="left")

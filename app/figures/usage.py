@@ -46,20 +46,30 @@ def users_figure(
 
     With ``engaged_same`` (the data defines engaged = active), one line is drawn, not two
     identical ones."""
-    average = "" if granularity == "day" else " (average per day)"
+    average = "" if granularity == "day" else " (daily average; WAU, MAU on the last day)"
+    # Weekly and monthly active users where the reports publish them: distinct people over the
+    # 7 or 28 days to a day, so a period shows its last day's value (analytics.with_trailing).
+    trailing = [
+        ("weekly_active_users", "Weekly active users", "dash"),
+        ("monthly_active_users", "Monthly active users", "longdash"),
+    ]
     if engaged_same:
         return user_lines(
             rolled,
             boundaries,
             "Active users" + average,
-            [("active_users", "Active (= engaged) users", "solid")],
+            [("active_users", "Active (= engaged) users", "solid"), *trailing],
             granularity=granularity,
         )
     return user_lines(
         rolled,
         boundaries,
         "Active and engaged users" + average,
-        [("active_users", "Active users", "solid"), ("engaged_users", "Engaged users", "dot")],
+        [
+            ("active_users", "Active users", "solid"),
+            ("engaged_users", "Engaged users", "dot"),
+            *trailing,
+        ],
         granularity=granularity,
     )
 

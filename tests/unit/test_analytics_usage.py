@@ -351,3 +351,14 @@ def test_partial_periods_are_those_not_wholly_in_the_range_or_missing_days():
         False,
     ]
     assert not ua.partial_periods(ua.rollup(frame, "day"), "day", start, end).any()
+
+
+def test_trailing_counts_take_the_periods_last_known_day_never_a_sum_or_mean():
+    frame = daily("2026-01-05", [10] * 10)  # Mon 5 Jan .. Wed 14 Jan 2026
+    frame["weekly_active_users"] = [float(v) for v in range(20, 30)]
+    frame.loc[frame.index[-1], "weekly_active_users"] = float("nan")  # 14 Jan not published
+    weeks = ua.trailing_by_period(frame, "week")
+    assert weeks["weekly_active_users"].tolist() == [26.0, 28.0]  # Sun 11 Jan; Tue 13 Jan
+    assert weeks["monthly_active_users"].isna().all()
+    rolled = ua.with_trailing(ua.rollup(frame, "week"), frame, "week")
+    assert rolled["weekly_active_users"].tolist() == [26.0, 28.0]
