@@ -127,7 +127,7 @@ NO_HISTORY = (
     "No history stored yet. Run the collector (`python -m app.collect run`) or import "
     "exported files (`python -m app.collect import FILE...`) into the history store. While the "
     "dashboard runs on the example data this page shows the example store that `make run` "
-    "fills (`make example-history`)."
+    "fills instead."
 )
 
 MAIN_OUTPUTS = [

@@ -7,6 +7,10 @@ import pandas as pd
 
 from app.figures.style import GRID, base_layout, colour, empty_figure, line_mode
 
+#: Bars of partial periods are lighter, yet still 3:1 against the page: the first palette colour
+#: at 0.8 is 3.6:1 on white and 3.1:1 on the dark page (0.4 was 1.8:1); the chart's summary
+#: names the partial periods in words too.
+PARTIAL_OPACITY = 0.8
 PERIOD_FORMAT = {"day": "%d %b %Y", "week": "w/c %d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y"}
 
 
@@ -127,7 +131,7 @@ def bars_and_rate(
     shapes = weekend_shapes(rolled["period"], granularity) + shapes
     marker_extra = {}
     if "partial" in rolled and bool(rolled["partial"].any()):
-        marker_extra["opacity"] = [0.4 if p else 1.0 for p in rolled["partial"]]
+        marker_extra["opacity"] = [PARTIAL_OPACITY if p else 1.0 for p in rolled["partial"]]
     traces = [
         {
             "type": "bar",
