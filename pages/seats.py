@@ -218,8 +218,8 @@ def _table_controls(flt: sa.SeatFilter) -> dbc.Row:
                     "Download CSV (this filter)",
                     id="seats-export",
                     href=export_href(flt),
+                    # A link to the file (Enter follows it), styled as the download buttons.
                     className="btn btn-outline-primary btn-sm download-button",
-                    role="button",
                     download="",
                 ),  # fmt: skip
                 xs=6,
