@@ -22,23 +22,14 @@ from tests.support.s3_server import (
     FAKE_SECRET_KEY,
     REGION,
     S3Server,
-    start_s3_server,
-    stop_s3_server,
 )
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def moto() -> S3Server:
-    server = start_s3_server()
-    yield server
-    stop_s3_server(server)
-
-
 @pytest.fixture
-def bucket(moto: S3Server) -> str:
-    return moto.new_bucket("check")
+def bucket(s3_server: S3Server) -> str:
+    return s3_server.new_bucket("check")
 
 
 @pytest.fixture
@@ -51,13 +42,13 @@ def github():
 
 
 @pytest.fixture
-def settings(github, moto: S3Server, bucket: str, monkeypatch):
-    for name, value in moto.env.items():
+def settings(github, s3_server: S3Server, bucket: str, monkeypatch):
+    for name, value in s3_server.env.items():
         monkeypatch.setenv(name, value)
     return replace(
         settings_for(github),
         history_store=f"s3://{bucket}/history",
-        aws_endpoint_url=moto.endpoint_url,
+        aws_endpoint_url=s3_server.endpoint_url,
         aws_region=REGION,
     )
 
@@ -81,8 +72,8 @@ def test_a_healthy_deployment_is_ok_line_by_line(settings):
     assert "skipped" in lines["redis"] and "skipped" in lines["sentry"]
 
 
-def test_a_read_only_binding_is_read_only_not_an_error(settings, moto: S3Server):
-    with s3_proxy(moto.endpoint_url, read_only=True) as proxy:
+def test_a_read_only_binding_is_read_only_not_an_error(settings, s3_server: S3Server):
+    with s3_proxy(s3_server.endpoint_url, read_only=True) as proxy:
         outcome, lines = run(replace(settings, aws_endpoint_url=proxy.url), "history-store")
     assert outcome.exit_code == ExitCode.OK
     assert "read-only (writes refused)" in lines["history-store"]
@@ -136,9 +127,11 @@ def test_a_component_asked_for_but_not_configured_fails(settings):
     assert outcome.exit_code == ExitCode.CONFIGURATION and "not configured" in lines["redis"]
 
 
-def test_the_command_line_exits_non_zero_when_something_needed_fails(moto: S3Server, bucket: str):
+def test_the_command_line_exits_non_zero_when_something_needed_fails(
+    s3_server: S3Server, bucket: str
+):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "VCAP_"))}
-    env.update(moto.env, HISTORY_STORE=f"s3://{bucket}/history", LOG_FORMAT="text",
+    env.update(s3_server.env, HISTORY_STORE=f"s3://{bucket}/history", LOG_FORMAT="text",
                AWS_ACCESS_KEY_ID=FAKE_ACCESS_KEY, AWS_SECRET_ACCESS_KEY=FAKE_SECRET_KEY)  # fmt: skip
     ok = subprocess.run([sys.executable, "-m", "app.collect", "check", "--component",
                          "history-store"], cwd=REPO, env=env, capture_output=True, text=True,

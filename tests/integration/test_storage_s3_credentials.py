@@ -21,24 +21,17 @@ from app.storage import HistoryStore, StorageError, open_object_store
 from app.storage import s3 as s3_store
 from tests.support import storage_data as sd
 from tests.support.s3_proxy import s3_proxy
-from tests.support.s3_server import REGION, S3Server, start_s3_server, stop_s3_server
+from tests.support.s3_server import REGION, S3Server
 
 pytestmark = pytest.mark.integration
 
 OLD, NEW = "AKIAOLDOLDOLDOLDOLD1", "AKIANEWNEWNEWNEWNEW1"
 
 
-@pytest.fixture(scope="module")
-def moto() -> S3Server:
-    server = start_s3_server()
-    yield server
-    stop_s3_server(server)
-
-
 @pytest.fixture
-def bucket(moto: S3Server) -> str:
-    name = moto.new_bucket("rotate")
-    store = HistoryStore(s3_store.S3ObjectStore(moto.client(), name))
+def bucket(s3_server: S3Server) -> str:
+    name = s3_server.new_bucket("rotate")
+    store = HistoryStore(s3_store.S3ObjectStore(s3_server.client(), name))
     store.write_seats(dt.date(2026, 1, 5), [sd.seat(1, "2026-01-05T08:00:00Z")], 1)
     store.rebuild()
     return name
@@ -61,9 +54,9 @@ def write_credentials(path: Path, key_id: str) -> None:
     )
 
 
-def test_a_key_rotated_in_the_credentials_file_is_picked_up(moto, bucket, tmp_path, caplog):
+def test_a_key_rotated_in_the_credentials_file_is_picked_up(s3_server, bucket, tmp_path, caplog):
     write_credentials(tmp_path / "credentials", OLD)
-    with s3_proxy(moto.endpoint_url) as proxy:
+    with s3_proxy(s3_server.endpoint_url) as proxy:
         settings = Settings(history_store=f"s3://{bucket}", aws_endpoint_url=proxy.url,
                             aws_region=REGION)  # fmt: skip
         objects = open_object_store(settings)
@@ -77,14 +70,14 @@ def test_a_key_rotated_in_the_credentials_file_is_picked_up(moto, bucket, tmp_pa
         assert "credentials read again" in caplog.text and "s-AKIA" not in caplog.text
 
 
-def test_a_key_rotated_in_secrets_manager_is_picked_up(moto, bucket, tmp_path, monkeypatch):
+def test_a_key_rotated_in_secrets_manager_is_picked_up(s3_server, bucket, tmp_path, monkeypatch):
     write_credentials(tmp_path / "credentials", "AKIASECRETSREADER001")  # may read the secret
-    manager = boto3.client("secretsmanager", endpoint_url=moto.endpoint_url, region_name=REGION,
+    manager = boto3.client("secretsmanager", endpoint_url=s3_server.endpoint_url, region_name=REGION,
                            aws_access_key_id="x", aws_secret_access_key="y")  # fmt: skip
     name = f"copilot-history-s3-{bucket}"
     keys = {"aws_access_key_id": OLD, "aws_secret_access_key": "old-secret"}
     manager.create_secret(Name=name, SecretString=json.dumps(keys))
-    with s3_proxy(moto.endpoint_url) as proxy:
+    with s3_proxy(s3_server.endpoint_url) as proxy:
         settings = Settings(history_store=f"s3://{bucket}", aws_endpoint_url=proxy.url,
                             aws_region=REGION, s3_credentials_secret=name)  # fmt: skip
         objects = open_object_store(settings)
@@ -96,9 +89,9 @@ def test_a_key_rotated_in_secrets_manager_is_picked_up(moto, bucket, tmp_path, m
         assert proxy.seen[-1] == NEW
 
 
-def test_a_key_that_stays_refused_fails_with_a_clear_error(moto, bucket, tmp_path):
+def test_a_key_that_stays_refused_fails_with_a_clear_error(s3_server, bucket, tmp_path):
     write_credentials(tmp_path / "credentials", OLD)
-    with s3_proxy(moto.endpoint_url) as proxy:
+    with s3_proxy(s3_server.endpoint_url) as proxy:
         proxy.revoked.add(OLD)
         objects = open_object_store(Settings(history_store=f"s3://{bucket}",
                                              aws_endpoint_url=proxy.url, aws_region=REGION))  # fmt: skip
