@@ -52,20 +52,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.timing import percentiles
+from tests.support.browser import CHROMIUM_ARGS, chromium_path
 
 BENCH_ROOT = Path(__file__).resolve().parents[1]
 UPDATE_PATH = "/_dash-update-component"
 WORKERS = 2
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # What Chromium sends with a callback request (the server compresses what it answers).
 CALLBACK_HEADERS = {
     "Content-Type": "application/json",
@@ -571,7 +562,9 @@ def record_pages(port: int, paths: list[str]) -> dict[str, list[dict]]:
     base = f"http://127.0.0.1:{port}"
     timed_pages = {t.path: t for t in TIMED}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             for path in paths:

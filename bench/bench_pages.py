@@ -32,16 +32,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.support.browser import CHROMIUM_ARGS, chromium_path
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PAGES = ("/", "/seats", "/history")
 FLOOR = "floor"
 STABLE_MS = 200
@@ -222,7 +215,7 @@ def run(rounds: int, trees: list[Path] | None = None) -> None:
 
     trees = trees or [REPO]
     work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    chromium = chromium_path()
     names = {tree: (f"[{tree}] " if len(trees) > 1 else "") for tree in trees}
     try:
         with contextlib.ExitStack() as stack:
