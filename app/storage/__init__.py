@@ -12,10 +12,10 @@ See docs/history-store.md for the layout and its guarantees.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 from app.settings import PROJECT_ROOT, Settings
-from app.storage.files import FileObjectStore
+from app.storage.files import FileObjectStore, folder_of_url
 from app.storage.history import History, HistoryStore, RebuildResult
 from app.storage.objects import (
     CorruptObject,
@@ -44,22 +44,15 @@ __all__ = [
 ]
 
 
-def _file_root(url: str) -> Path:
-    parsed = urlparse(url)
-    # file://./var/history (relative, the default) and file:///abs/path are both accepted.
-    raw = unquote((parsed.netloc or "") + (parsed.path or ""))
-    if not raw:
-        raise StorageConfigurationError(f"HISTORY_STORE {url!r} names no folder")
-    path = Path(raw)
-    return path if path.is_absolute() else (Path.cwd() / path)
-
-
 def open_object_store(settings: Settings) -> ObjectStore:
     """The raw object store ``settings.history_store`` names (``file://PATH`` or ``s3://b/p``)."""
     url = (settings.history_store or "").strip()
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "file":
-        return FileObjectStore(_file_root(url))
+        folder = folder_of_url(url)
+        if folder is None:
+            raise StorageConfigurationError(f"HISTORY_STORE {url!r} names no folder")
+        return FileObjectStore(folder)
     if scheme == "s3":
         parsed = urlparse(url)
         bucket = parsed.netloc

@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from app.storage.objects import (
     ObjectNotFound,
@@ -24,6 +25,17 @@ from app.storage.objects import (
 )
 
 _TMP_PREFIX = ".tmp-"
+
+
+def folder_of_url(url: str) -> Path | None:
+    """The folder a ``file://`` URL names (relative to the working directory, percent-decoded:
+    ``file://./var/history`` and ``file:///abs/path`` both work), or None when it names none."""
+    parsed = urlparse(url)
+    raw = unquote((parsed.netloc or "") + (parsed.path or ""))
+    if not raw:
+        return None
+    path = Path(raw)
+    return path if path.is_absolute() else (Path.cwd() / path)
 
 
 def _etag(stat: os.stat_result) -> str:

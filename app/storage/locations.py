@@ -16,7 +16,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ProfileNotFound
 
 from app.settings import S3Binding, Settings, read_vcap_services, s3_bindings_by_name
-from app.storage.files import FileObjectStore
+from app.storage.files import FileObjectStore, folder_of_url
 from app.storage.objects import ObjectStore, StorageConfigurationError
 from app.storage.s3 import S3ObjectStore, client_config, make_s3_client
 
@@ -72,11 +72,10 @@ def open_location(
     if scheme == "file":
         if profile or binding:
             raise StorageConfigurationError(f"{what}: a profile or binding needs an s3:// URL")
-        parsed = urlparse(text)
-        raw = (parsed.netloc or "") + (parsed.path or "")
-        if not raw:
+        folder = folder_of_url(text)
+        if folder is None:
             raise StorageConfigurationError(f"{what}: {text!r} names no folder")
-        return FileObjectStore(raw)
+        return FileObjectStore(folder)
     if scheme == "s3":
         parsed = urlparse(text)
         if not parsed.netloc:
