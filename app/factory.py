@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-from fnmatch import fnmatch
 
 import dash
 import flask
@@ -15,6 +13,7 @@ from app.first_view import register_callbacks as register_first_view
 from app.layout import SOURCE_STORE, shell
 from app.logging_setup import configure_logging
 from app.observability import init_sentry
+from app.page_routes import is_not_found_page, registered_page
 from app.seats_export import register_routes as register_seat_export
 from app.security.install import install_security
 from app.services import EXTENSION_KEY, Services
@@ -50,24 +49,11 @@ def add_health_routes(server: flask.Flask) -> None:
         return flask.jsonify(report), (200 if report["ready"] else 503)
 
 
-NOT_FOUND_MODULE = "not_found_404"
-
-
 def is_known_page(path: str) -> bool:
     """Whether Dash's router shows a registered page, not the not-found page, for ``path``
-    (relative to the pathname prefix). Matched as the router matches (Dash 4.4's
-    ``_path_to_page``: the exact path, or a ``path_template`` with its ``<variables>`` as
-    wildcards), so the status and what the browser shows agree."""
-    wanted = path.strip("/")
-    for entry in dash.page_registry.values():
-        template = entry.get("path_template")
-        if template:
-            matched = fnmatch(wanted, re.sub("<.*?>", "*", template.strip("/")))
-        else:
-            matched = wanted == entry["path"].strip("/")
-        if matched:
-            return entry.get("module", "").split(".")[-1] != NOT_FOUND_MODULE
-    return False
+    (relative to the pathname prefix), so the status and what the browser shows agree."""
+    entry = registered_page(path)
+    return entry is not None and not is_not_found_page(entry)
 
 
 def add_not_found_status(app: dash.Dash) -> None:

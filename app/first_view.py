@@ -22,6 +22,8 @@ import dash
 import flask
 from dash import dcc, html
 
+from app.page_routes import not_found_page, registered_page
+
 log = logging.getLogger(__name__)
 
 #: Dash's own ids for the page container (``dash.page_container``), which its router targets.
@@ -31,7 +33,6 @@ STORE_ID = "_pages_store"
 DUMMY_ID = "_pages_dummy"
 #: The URL (path and query) the container's content was built for, or None when empty.
 BUILT_FOR_ID = "page-built-for"
-NOT_FOUND_MODULE = "not_found_404"
 
 
 def requested_view() -> tuple[str, str] | None:
@@ -62,17 +63,10 @@ def query_values(search: str) -> dict[str, str | list[str]]:
 def page_for(app: dash.Dash, pathname: str) -> dict | None:
     """The registry entry Dash's router would choose for ``pathname``: the page with that path,
     else the 404 page; None when only the router can tell (pages with path variables)."""
-    path = (app.strip_relative_path(pathname) or "").strip("/")
-    pages = list(dash.page_registry.values())
-    for entry in pages:
-        if not entry.get("path_template") and entry["path"].strip("/") == path:
-            return entry
-    if any(entry.get("path_template") for entry in pages):
-        return None
-    for module, entry in dash.page_registry.items():
-        if module.split(".")[-1] == NOT_FOUND_MODULE:
-            return entry
-    return {"layout": html.H1("Page not found"), "title": app.title}
+    entry = registered_page(app.strip_relative_path(pathname) or "")
+    if entry is not None:
+        return None if entry.get("path_template") else entry
+    return not_found_page() or {"layout": html.H1("Page not found"), "title": app.title}
 
 
 def render(app: dash.Dash, pathname: str, search: str) -> tuple[object, str] | None:
