@@ -11,11 +11,9 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from app.github import AuthenticationFailed, GitHubClient
 from app.secrets import clear_secret_cache, public_key_fingerprint, rsa_private_key
@@ -23,7 +21,6 @@ from app.settings import Secret
 from tests.support.github_keys import KeyPair, key_pair
 from tests.support.github_server import FakeGitHub
 from tests.support.github_testing import FAST_RETRY, client_for, settings_for
-from tests.support.net import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -248,17 +245,6 @@ def test_both_keys_refused_when_a_new_token_is_needed():
 
 
 # --- the Secrets Manager form -----------------------------------------------------------------
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
 def test_two_keys_in_an_aws_secret(moto_url, monkeypatch, tmp_path, caplog):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0001")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-for-moto")

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from app.secrets import ConfigurationError, clear_secret_cache, load_private_key
 from app.settings import Settings
 from tests.support.github_keys import key_pair
-from tests.support.net import free_port
 
 pytestmark = pytest.mark.integration
 
 REGION = "eu-west-2"
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
 
 
 @pytest.fixture(autouse=True)
