@@ -8,12 +8,14 @@ when written (:func:`app.engine.files.write_facts`).
 
 from __future__ import annotations
 
+from app.model.report_frames import REPORT_FRAMES
 from app.model.schema import (
     BREAKDOWN_MEASURES,
     DIMENSIONS,
     SEAT_COLUMNS,
     TOTALS_MEASURES,
     USER_COLUMNS,
+    USER_FLAGS,
 )
 from app.storage.seats import SEATS_OVER_TIME_COLUMNS
 
@@ -30,7 +32,7 @@ _SEAT_MOMENTS = {
     "last_authenticated_at",
     "pending_cancellation_date",
 }
-_USER_FLAGS = {"used_chat", "used_agent", "used_cli"}
+_USER_FLAGS = set(USER_FLAGS)
 _USER_TEXT = {"login"}
 
 SQL_TYPES: dict[str, dict[str, str]] = {
@@ -55,4 +57,10 @@ SQL_TYPES: dict[str, dict[str, str]] = {
         for name in SEAT_COLUMNS
     },
     "seats_over_time": {name: DAY if name == "day" else COUNT for name in SEATS_OVER_TIME_COLUMNS},
+} | {
+    name: {"day": DAY}
+    | {c: COUNT for c in spec.integers}
+    | {c: TEXT for c in spec.text}
+    | {c: NUMBER for c in spec.numbers}
+    for name, spec in REPORT_FRAMES.items()
 }

@@ -26,7 +26,7 @@ from app.engine.db import connect
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the files' columns or meaning change: old folders are then ignored.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 META = "meta.json"
 #: Rows per Parquet row group: small enough that a day-range filter skips most of a big file.
 ROW_GROUP_SIZE = 122_880

@@ -17,6 +17,7 @@ import pandas as pd
 
 from app.analytics.usage import BREAKDOWN_SUMS, LANGUAGE_SPLITS, RangeSums
 from app.engine import db
+from app.model.report_frames import REPORT_FRAME_NAMES, REPORT_FRAMES
 from app.model.schema import (
     CUTS_FOR_DIMENSION,
     TOTALS_COLUMNS,
@@ -26,15 +27,19 @@ from app.model.schema import (
     empty_totals,
 )
 
-TABLES = ("totals", "breakdown", "users")
+TABLES = ("totals", "breakdown", "users", *REPORT_FRAME_NAMES)
 #: How each table is ordered on disk (what queries filter on first).
-ORDER = {"totals": "day", "breakdown": "cut, language, day", "users": "day, login"}
+ORDER = {"totals": "day", "breakdown": "cut, language, day", "users": "day, login"} | {
+    name: ", ".join(spec.key) for name, spec in REPORT_FRAMES.items()
+}
 SUMS_SQL = ", ".join(f'sum("{m}") AS "{m}"' for m in BREAKDOWN_SUMS)
 
 
 def usage_tables(usage: UsageData) -> dict[str, pd.DataFrame]:
     """The frames of ``usage`` to write (see :func:`app.engine.files.write_facts`)."""
-    return {"totals": usage.totals, "breakdown": usage.breakdown, "users": usage.users}
+    return {"totals": usage.totals, "breakdown": usage.breakdown, "users": usage.users} | {
+        name: usage.report(name) for name in REPORT_FRAME_NAMES
+    }
 
 
 def usage_meta(usage: UsageData) -> dict:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from app.model.report_frames import merge_report_frames
 from app.model.schema import (
     BREAKDOWN_COLUMNS,
     BREAKDOWN_MEASURES,
@@ -74,7 +75,8 @@ def combine(parts: Iterable[UsageData]) -> UsageData:
     totals = _normal_totals(totals_frames)
     breakdown = concat_breakdowns(breakdown_frames)
     derived = frozenset(pd.Timestamp(day) for day in derived_days)
-    return UsageData(totals, breakdown, users, problems, derived)
+    reports = merge_report_frames(part.reports for part in parts)
+    return UsageData(totals, breakdown, users, problems, derived, reports)
 
 
 def _totals_winners(parts: list[UsageData]) -> pd.DataFrame:

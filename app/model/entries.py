@@ -21,6 +21,7 @@ class DayEntry:
     rows: int  # chunk id of its breakdown rows in the generation's BreakdownSink
     window_end: date | None = None  # report_end_day, or the latest day of the document
     seq: int = 0  # load order of the document
+    extras: object = None  # reports only: app.model.report_frames.EntityExtras
 
 
 @dataclass(slots=True)
@@ -35,3 +36,4 @@ class UserEntry:
     rows: int  # chunk id of its breakdown rows in the users' BreakdownSink
     window_end: date | None = None
     seq: int = 0
+    extra: tuple = ()  # the 2026 fields, in the order of reports.USER_EXTRA_COLUMNS

@@ -21,7 +21,16 @@ from app.model.combine import combine, concat_breakdowns, derive_totals_from_use
 from app.model.documents import Problems, Record, decode_bytes, records_of_value
 from app.model.entries import DayEntry, UserEntry
 from app.model.metrics_api import is_metrics_day, parse_metrics_day
+from app.model.report_frames import (
+    is_membership_row,
+    is_repo_row,
+    merge_report_frames,
+    parse_membership_row,
+    parse_repo_row,
+    report_frames_from_rows,
+)
 from app.model.reports import (
+    USER_EXTRA_COLUMNS,
     is_report_entity,
     is_report_user,
     parse_report_entity,
@@ -34,6 +43,7 @@ from app.model.schema import (
     TOTALS_COLUMNS,
     TOTALS_MEASURES,
     USER_COLUMNS,
+    USER_FLAGS,
     LoadProblem,
     UsageData,
     empty_totals,
@@ -69,6 +79,8 @@ class Collector:
         self.users: list[UserEntry] = []
         self.seats: list[dict] = []
         self.billing: dict | None = None
+        self.repos: list[dict] = []  # repos-1-day rows
+        self.memberships: list[dict] = []  # user-teams-1-day rows
         self._seq = 0
 
     # -- reading --------------------------------------------------------------------------------
@@ -125,7 +137,11 @@ class Collector:
 
     def _add_record(self, value: dict, label: str, source: str) -> bool:
         """Adds one JSON object; False when it is not a kind of record this project knows."""
-        if is_report_entity(value):
+        if is_membership_row(value):  # before users: these rows carry user_login and day too
+            self._guard(source, label, value, "day", self._membership, value)
+        elif is_repo_row(value):
+            self._guard(source, label, value, "day", self._repo, value)
+        elif is_report_entity(value):
 
             def report(day_label: str, message: str) -> None:
                 self.problems.add(source, f"{label} ({day_label})", message)
@@ -166,6 +182,12 @@ class Collector:
 
     def _entity(self, value: dict, report) -> None:
         self.days.extend(parse_report_entity(value, self.sinks["reports"], report))
+
+    def _membership(self, value: dict) -> None:
+        self.memberships.append(parse_membership_row(value))
+
+    def _repo(self, value: dict) -> None:
+        self.repos.append(parse_repo_row(value))
 
     def _user(self, value: dict) -> None:
         self.users.append(parse_report_user(value, self.user_sink))
@@ -221,8 +243,15 @@ class Collector:
         )
         problems = self.problems.finish()
         usage = combine(parts) if parts else empty_usage()
+        extras = [e.extras for e in by_generation["reports"] if e.extras is not None]
+        reports = report_frames_from_rows(extras, self.repos, self.memberships)
         usage = UsageData(
-            usage.totals, usage.breakdown, usage.users, problems, usage.user_derived_days
+            usage.totals,
+            usage.breakdown,
+            usage.users,
+            problems,
+            usage.user_derived_days,
+            merge_report_frames([usage.reports, reports]),
         )
         return LoadedData(usage, self.seats, self.billing, problems)
 
@@ -335,7 +364,18 @@ def _users_frame(entries: list[UserEntry]) -> pd.DataFrame:
             "used_cli": pd.array(flags[2], dtype="boolean"),
         }
     )
+    extra = list(zip(*(e.extra or _NO_EXTRA for e in entries), strict=True))
+    for column, values in zip(USER_EXTRA_COLUMNS, extra, strict=True):
+        if column in USER_FLAGS:
+            frame[column] = pd.array(values, dtype="boolean")
+        else:
+            frame[column] = np.array(values, dtype="float64")
     return frame[list(USER_COLUMNS)]
+
+
+_NO_EXTRA = tuple(
+    None if column in USER_FLAGS else float("nan") for column in USER_EXTRA_COLUMNS
+)
 
 
 # -- public entry points -------------------------------------------------------------------------

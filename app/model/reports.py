@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.model.entries import DayEntry, UserEntry
+from app.model.report_frames import entity_extras
 from app.model.sinks import Block, BreakdownSink
 from app.model.values import (
     NAN,
@@ -50,8 +51,35 @@ CUT_FIELDS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 _ALL_DIMENSIONS = ("editor", "language", "model", "feature")
 
 
+_AGGREGATE_KEYS = (
+    "daily_active_users",
+    "code_generation_activity_count",
+    "user_initiated_interaction_count",
+    "totals_by_ide",
+    "totals_by_feature",
+    "pull_requests",
+)
+
+
 def is_report_entity(record: dict) -> bool:
-    return "day_totals" in record
+    """A 28-day record (``day_totals[]``) or a flat 1-day organisation/enterprise record."""
+    return "day_totals" in record or is_flat_entity_day(record)
+
+
+def is_flat_entity_day(record: dict) -> bool:
+    """``organization-1-day`` / ``enterprise-1-day``: one aggregate day record, not wrapped."""
+    return (
+        "day" in record
+        and "user_login" not in record
+        and "repo_id" not in record
+        and "team_id" not in record
+        and any(key in record for key in _AGGREGATE_KEYS)
+        and (
+            "organization_id" in record
+            or "enterprise_id" in record
+            or "daily_active_users" in record
+        )
+    )
 
 
 def is_report_user(record: dict) -> bool:
@@ -78,6 +106,12 @@ def parse_report_entity(
     entity = entity_of(record)
     window_end = optional_day(record.get("report_end_day"))
     entries: list[DayEntry] = []
+    if "day_totals" not in record:  # a flat 1-day record: the record is its one day
+        try:
+            entries.append(_entity_day(record, "", entity, sink))
+        except RecordError as exc:
+            report(f"day {record.get('day')}", str(exc))
+        return entries
     for index, day_total in enumerate(as_list(record.get("day_totals"), "day_totals")):
         raw_day = day_total.get("day") if type(day_total) is dict else None
         day_label = f"day {raw_day}" if type(raw_day) is str else f"day_totals[{index}]"
@@ -113,8 +147,11 @@ def _entity_day(obj: dict, prefix: str, entity: str, sink: BreakdownSink) -> Day
         count(obj, "monthly_active_agent_users", prefix),
         NAN,
     )
+    extras = entity_extras(obj, prefix, day)
     block = breakdown_block(obj, prefix, sink, engaged=NAN)
-    return DayEntry(GENERATION, day, entity_of(obj, entity), totals, sink.append(block))
+    entry = DayEntry(GENERATION, day, entity_of(obj, entity), totals, sink.append(block))
+    entry.extras = extras
+    return entry
 
 
 _ROW_MEASURES = (
@@ -164,7 +201,8 @@ def parse_report_user(record: dict, sink: BreakdownSink) -> UserEntry:
     login = record.get("user_login")
     if type(login) is not str or not login:
         raise RecordError(f"user_login is not a login: {login!r:.60}")
-    as_dict(record.get("totals_by_cli"), "totals_by_cli")
+    cli = as_dict(record.get("totals_by_cli"), "totals_by_cli")
+    app = as_dict(record.get("totals_by_copilot_app"), "totals_by_copilot_app")
     measures = (
         count(record, "code_generation_activity_count"),
         count(record, "code_acceptance_activity_count"),
@@ -178,6 +216,23 @@ def parse_report_user(record: dict, sink: BreakdownSink) -> UserEntry:
         as_flag(record.get("used_cli"), "used_cli"),
     )
     block = breakdown_block(record, "", sink, engaged=1.0)
+    cloud = as_flag(record.get("used_copilot_cloud_agent"), "used_copilot_cloud_agent")
+    if cloud is None:  # the older name of the same flag (never add the two)
+        cloud = as_flag(record.get("used_copilot_coding_agent"), "used_copilot_coding_agent")
+    phase = as_dict(record.get("ai_adoption_phase"), "ai_adoption_phase")
+    extra = (
+        count(record, "loc_deleted_sum"),
+        cloud,
+        as_flag(record.get("used_copilot_code_review_active"), "used_copilot_code_review_active"),
+        as_flag(record.get("used_copilot_code_review_passive"), "used_copilot_code_review_passive"),
+        as_flag(record.get("used_copilot_app"), "used_copilot_app"),
+        as_flag(record.get("used_vscode_agent"), "used_vscode_agent"),
+        count(record, "ai_credits_used"),
+        count(phase, "phase_number", "ai_adoption_phase.") if phase else NAN,
+        count(cli, "session_count", "totals_by_cli.") if cli else NAN,
+        count(cli, "request_count", "totals_by_cli.") if cli else NAN,
+        count(app, "session_count", "totals_by_copilot_app.") if app else NAN,
+    )
     return UserEntry(
         day,
         login,
@@ -186,4 +241,21 @@ def parse_report_user(record: dict, sink: BreakdownSink) -> UserEntry:
         flags,
         sink.append(block),
         optional_day(record.get("report_end_day")),
+        extra=extra,
     )
+
+
+#: UserEntry.extra, in order (USER_COLUMNS names)
+USER_EXTRA_COLUMNS = (
+    "lines_deleted",
+    "used_cloud_agent",
+    "used_code_review_active",
+    "used_code_review_passive",
+    "used_copilot_app",
+    "used_vscode_agent",
+    "ai_credits",
+    "adoption_phase",
+    "cli_sessions",
+    "cli_requests",
+    "app_sessions",
+)

@@ -92,6 +92,41 @@ USER_COLUMNS: tuple[str, ...] = (
     "used_chat",
     "used_agent",
     "used_cli",
+    # 2026 per-user fields (missing on older rows): see app/model/reports.py
+    "lines_deleted",
+    "used_cloud_agent",  # used_copilot_cloud_agent, or the older used_copilot_coding_agent
+    "used_code_review_active",
+    "used_code_review_passive",
+    "used_copilot_app",
+    "used_vscode_agent",
+    "ai_credits",
+    "adoption_phase",  # ai_adoption_phase.phase_number (0 = No Cohort)
+    "cli_sessions",
+    "cli_requests",
+    "app_sessions",
+)
+USER_FLAGS: tuple[str, ...] = (
+    "used_chat",
+    "used_agent",
+    "used_cli",
+    "used_cloud_agent",
+    "used_code_review_active",
+    "used_code_review_passive",
+    "used_copilot_app",
+    "used_vscode_agent",
+)
+USER_MEASURES: tuple[str, ...] = (
+    "suggestions",
+    "acceptances",
+    "lines_suggested",
+    "lines_accepted",
+    "chats",
+    "lines_deleted",
+    "ai_credits",
+    "adoption_phase",
+    "cli_sessions",
+    "cli_requests",
+    "app_sessions",
 )
 
 # --- Seats (one row per seat). -------------------------------------------------------------------
@@ -138,6 +173,15 @@ class UsageData:
     # Days (midnight Timestamps) whose "reports" totals were derived from per-user records because
     # no organisation/enterprise record covered them; an organisation record always beats these.
     user_derived_days: frozenset[pd.Timestamp] = field(default_factory=frozenset)
+    # The 2026 report frames (app/model/report_frames.py), name -> frame; empty when none.
+    reports: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def report(self, name: str) -> pd.DataFrame:
+        """One report frame (an empty frame of the right shape when this data has none)."""
+        from app.model.report_frames import empty_frame
+
+        frame = self.reports.get(name)
+        return frame if frame is not None else empty_frame(name)
 
     @property
     def empty(self) -> bool:
@@ -161,7 +205,17 @@ def empty_breakdown() -> pd.DataFrame:
 
 
 def empty_users() -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="object") for name in USER_COLUMNS})
+    columns = {}
+    for name in USER_COLUMNS:
+        if name == "day":
+            columns[name] = pd.Series(dtype="datetime64[ns]")
+        elif name in USER_FLAGS:
+            columns[name] = pd.Series(dtype="boolean")
+        elif name in USER_MEASURES:
+            columns[name] = pd.Series(dtype="float64")
+        else:
+            columns[name] = pd.Series(dtype="object")
+    return pd.DataFrame(columns)
 
 
 def empty_usage() -> UsageData:

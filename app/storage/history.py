@@ -37,6 +37,7 @@ from app.storage.objects import (
 from app.storage.parts import decode_batch
 from app.storage.seats import SEATS_OVER_TIME_COLUMNS, empty_seats_over_time, slim_seats
 from app.storage.snapshot import (
+    FRAMES_VERSION,
     KEY,
     PartBatch,
     Snapshot,
@@ -297,7 +298,11 @@ class HistoryStore:
             return Snapshot.empty(), None, True
         assert stored is not None
         try:
-            return self._decode_snapshot(stored.data), stored.etag, True
+            snapshot = self._decode_snapshot(stored.data)
+            if snapshot.outdated:
+                log.info("the snapshot predates frames version %d; rebuilding it", FRAMES_VERSION)
+                return Snapshot.empty(), stored.etag, False
+            return snapshot, stored.etag, True
         except CorruptObject as exc:
             log.error("%s; rebuilding it from the stored objects", exc)
             return Snapshot.empty(), stored.etag, False

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from app.model.report_frames import REPORT_FRAME_NAMES, REPORT_FRAMES, empty_frame
 from app.model.schema import (
     GENERATION_RANK,
     LoadProblem,
@@ -32,7 +33,10 @@ from app.storage.seats import empty_seats_over_time, seats_frame
 
 KEY = "_key"  # column naming the object each row came from
 DERIVED = "_derived"  # totals column: the row was derived from per-user records
-USAGE_FRAMES = ("totals", "breakdown", "users")
+USAGE_FRAMES = ("totals", "breakdown", "users", *REPORT_FRAME_NAMES)
+#: Bumped when objects yield new frames: an older snapshot is then rebuilt from every object
+#: (2: the 2026 report frames).
+FRAMES_VERSION = 2
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -48,8 +52,8 @@ def _empty(name: str) -> pd.DataFrame:
         "breakdown": empty_breakdown,
         "users": empty_users,
         "seats": empty_seats_over_time,
-    }[name]
-    frame = factory()
+    }.get(name)
+    frame = factory() if factory is not None else empty_frame(name)
     frame[KEY] = pd.Series(dtype="object")
     if name == "totals":
         frame[DERIVED] = pd.Series(dtype="bool")
@@ -83,7 +87,8 @@ def keyed_usage(usage: UsageData, keys: pd.Series | str) -> dict[str, pd.DataFra
     """The usage frames with a ``_key`` column (one key, or one per row of each frame)."""
     out = {}
     for name in USAGE_FRAMES:
-        frame = plain(getattr(usage, name)).copy()
+        source = usage.report(name) if name in REPORT_FRAMES else getattr(usage, name)
+        frame = plain(source).copy()
         frame[KEY] = keys if isinstance(keys, str) else keys[name]
         if name == "totals":
             derived = usage.user_derived_days
@@ -109,6 +114,12 @@ class Snapshot:
     manifest: dict[str, list[dict[str, Any]]]  # included key -> its load problems
     unreadable: dict[str, str] = field(default_factory=dict)  # key -> why it could not be read
     built_at: dt.datetime | None = None
+    version: int = FRAMES_VERSION  # the FRAMES_VERSION it was built with
+
+    @property
+    def outdated(self) -> bool:
+        """Built before objects yielded today's frames: rebuild it from every object."""
+        return self.version < FRAMES_VERSION
 
     @classmethod
     def empty(cls) -> Snapshot:
@@ -192,6 +203,17 @@ def dedupe_users(users: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     return kept.drop(columns=["_prio"]).reset_index(drop=True)
 
 
+def dedupe_report(name: str, frame: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """One row per natural key of a report frame (app.model.report_frames), from the
+    higher-priority source object."""
+    key = list(REPORT_FRAMES[name].key)
+    if frame.empty or not _has_rivals(frame, ["day"]):
+        return frame.reset_index(drop=True)
+    ranked = frame.assign(_prio=frame[KEY].map(order)).sort_values("_prio", kind="stable")
+    kept = ranked.drop_duplicates(subset=key, keep="last").drop(columns=["_prio"])
+    return kept.sort_values(key, kind="stable").reset_index(drop=True)
+
+
 def dedupe_seats(seats: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     if seats.empty or not _has_rivals(seats, ["day"]):
         return seats.reset_index(drop=True)
@@ -255,7 +277,7 @@ def merge(
             "breakdown": _sort(dedupe_breakdown(frames["breakdown"], totals, order)),
             "users": _sort(dedupe_users(frames["users"], order)),
             "seats": _sort(dedupe_seats(frames["seats"], order)),
-        }
+        } | {name: dedupe_report(name, frames[name], order) for name in REPORT_FRAME_NAMES}
     still_unreadable = {
         key: reason
         for key, reason in {**snapshot.unreadable, **(unreadable or {})}.items()
@@ -275,6 +297,7 @@ def merge(
 def to_document(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "type": "snapshot",
+        "frames_version": FRAMES_VERSION,
         "built_at": (snapshot.built_at or dt.datetime.now(dt.UTC)).isoformat(),
         "manifest": snapshot.manifest,
         "unreadable": snapshot.unreadable,
@@ -298,6 +321,7 @@ def from_document(document: Mapping[str, Any]) -> Snapshot:
         manifest={str(k): list(v or []) for k, v in dict(document["manifest"]).items()},
         unreadable={str(k): str(v) for k, v in dict(document.get("unreadable") or {}).items()},
         built_at=dt.datetime.fromisoformat(built_at) if built_at else None,
+        version=int(document.get("frames_version") or 1),
     )
 
 
@@ -309,10 +333,15 @@ def usage_parts(snapshot: Snapshot) -> list[UsageData]:
     totals = totals.drop(columns=[KEY, DERIVED])
     breakdown = snapshot.frames["breakdown"].drop(columns=[KEY])
     users = snapshot.frames["users"].drop(columns=[KEY])
+    reports = {
+        name: snapshot.frames[name].drop(columns=[KEY], errors="ignore")
+        for name in REPORT_FRAME_NAMES
+        if name in snapshot.frames
+    }
     found = set(totals["generation"].dropna()) | set(breakdown["generation"].dropna())
     ordered = sorted(found, key=lambda g: (GENERATION_RANK.get(g, len(GENERATION_RANK)), g))
     if not ordered:
-        return [UsageData(totals, breakdown, users)]
+        return [UsageData(totals, breakdown, users, reports=reports)]
     parts = []
     for generation in ordered:
         mine = (totals["generation"] == generation).to_numpy()
@@ -328,6 +357,7 @@ def usage_parts(snapshot: Snapshot) -> list[UsageData]:
                 users if generation == ordered[-1] else users.iloc[0:0],
                 (),
                 derived,
+                reports if generation == ordered[-1] else {},
             )
         )
     return parts
