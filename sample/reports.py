@@ -23,6 +23,17 @@ from sample.catalog import (
     REPORTS_START,
     SEATS_TOTAL,
 )
+from sample.reports_2026 import (
+    ENTERPRISE_ID,
+    REPOS_FROM,
+    gate_pull_requests,
+    org_counts_from_users,
+    org_pull_requests,
+    org_surfaces_from_users,
+    repos_day,
+    user_2026_fields,
+    with_2026_fields,
+)
 from sample.roster import Person, people
 from sample.timeline import (
     DayPlan,
@@ -299,13 +310,14 @@ def org_day_total(day: date, seed: int = 7) -> dict:
         ),
         "daily_active_cli_users": cli_users,
     }
-    return day_total(
+    entry = day_total(
         day,
         breakdowns(cells, ides),
         counts,
         pull_requests(plan.active, rng, day),
         cli_totals(cli_users, rng),
     )
+    return with_2026_fields(entry, day, plan, rng)
 
 
 def report_record(day_totals: list[dict]) -> dict:
@@ -314,6 +326,7 @@ def report_record(day_totals: list[dict]) -> dict:
     return {
         "day_totals": day_totals,
         "organization_id": str(ORG_ID),
+        "enterprise_id": ENTERPRISE_ID,
         "report_start_day": day_totals[0]["day"],
         "report_end_day": end,
         "etl_id": "green",
@@ -439,13 +452,21 @@ def user_record(
             "sampled_at": ide_row["last_known_ide_version"]["sampled_at"],
         }
         record["totals_by_cli"] = cli
+    record["enterprise_id"] = ENTERPRISE_ID
+    user_2026_fields(record, person.user_id, day, rng)
     return record, cells, ides
 
 
 def users_day(
-    day: date, seed: int = 7, persons: list[Person] | None = None
+    day: date,
+    seed: int = 7,
+    persons: list[Person] | None = None,
+    history: dict[date, list[dict]] | None = None,
 ) -> tuple[list[dict], dict]:
-    """The users-1-day records of a day, and the organisation ``day_totals`` entry they add up to."""
+    """The users-1-day records of a day, and the organisation ``day_totals`` entry they add up to.
+
+    ``history`` holds the user rows of earlier days (filled in here): weekly and monthly counts
+    are never below the distinct users of the rows in their window."""
     persons = persons if persons is not None else people(SEATS_TOTAL, AS_OF, seed)
     plan = day_plan(day, seed)
     rng = day_rng(seed, "users", day.isoformat())
@@ -467,9 +488,17 @@ def users_day(
             if not p.deleted and isinstance(p.last_active, date) and p.last_active >= first
         )
 
+    history = {} if history is None else history
+    history[day] = records
+
+    def distinct(window: int) -> int:
+        return len(
+            {r["user_id"] for d, rows in history.items() if 0 <= (day - d).days < window for r in rows}
+        )
+
     daily = len(records)
-    weekly = max(daily, seen_since(day - timedelta(days=6)))
-    monthly = max(weekly, seen_since(day - timedelta(days=27)))
+    weekly = max(daily, distinct(7), seen_since(day - timedelta(days=6)))
+    monthly = max(weekly, distinct(28), seen_since(day - timedelta(days=27)))
     chat = sum(r["used_chat"] for r in records)
     agent = sum(r["used_agent"] for r in records)
     cli_users = sum(r["used_cli"] for r in records)
@@ -485,6 +514,7 @@ def users_day(
         ),
         "daily_active_cli_users": cli_users,
     }
+    counts.update(org_counts_from_users(records, history, day))
     cli = cli_totals(0, rng)
     for r in records:
         if "totals_by_cli" in r:
@@ -497,13 +527,42 @@ def users_day(
         usage["avg_tokens_per_request"] = round(
             (usage["output_tokens_sum"] + usage["prompt_tokens_sum"]) / cli["request_count"], 1
         )
-    entry = day_total(
-        day, breakdowns(org_cells, org_ides), counts, pull_requests(plan.active, rng, day), cli
-    )
+    if day >= REPOS_FROM:
+        prs = org_pull_requests(repos_day(day, plan.active, seed), day, rng)
+    else:
+        prs = gate_pull_requests(pull_requests(plan.active, rng, day), day)
+    entry = day_total(day, breakdowns(org_cells, org_ides), counts, prs, cli)
+    # CLI/app work is in the user rows' feature breakdowns and totals: add them up the same way
+    for field in ("totals_by_feature", "totals_by_language_feature", "totals_by_model_feature"):
+        entry[field] = sum_rows(records, field)
+    for name in MEASURES:
+        entry[name] = sum(r[name] for r in records)
+    entry["enterprise_id"] = ENTERPRISE_ID
+    org_surfaces_from_users(entry, records, day, rng)
+    latest: dict[int, int] = {}  # each user's phase on their latest row of the trailing 28 days
+    for d in sorted(history):
+        if 0 <= (day - d).days < 28:
+            latest.update({r["user_id"]: r["ai_adoption_phase"]["phase_number"] for r in history[d]})
+    for phase in entry["totals_by_ai_adoption_phase"]:
+        in_phase = sum(n == phase["phase_number"] for n in latest.values())
+        phase["users_in_phase_28d"] = max(in_phase, phase["total_engaged_users"])
     return records, entry
 
 
-USER_DAYS: tuple[date, ...] = (date(2026, 11, 19), date(2026, 11, 20))
+def sum_rows(records: list[dict], field: str) -> list[dict]:
+    """Add up a breakdown array of several user rows by its label keys."""
+    totals: dict[tuple, dict] = {}
+    for record in records:
+        for row in record.get(field, []):
+            labels = tuple((k, v) for k, v in row.items() if isinstance(v, str))
+            acc = totals.setdefault(labels, dict(labels))
+            for k, v in row.items():
+                if not isinstance(v, str):
+                    acc[k] = acc.get(k, 0) + v
+    return [totals[k] for k in sorted(totals)]
+
+
+USER_DAYS: tuple[date, ...] = tuple(AS_OF - timedelta(days=27 - i) for i in range(28))
 
 
 def org_day_totals(
@@ -514,12 +573,37 @@ def org_day_totals(
 ) -> list[dict]:
     """``day_totals`` entries for every day; days with user records are their users' sum."""
     persons = people(SEATS_TOTAL, AS_OF, seed) if any(start <= d <= end for d in user_days) else []
+    history: dict[date, list[dict]] = {}
     result = []
     for day in days_between(start, end):
         result.append(
-            users_day(day, seed, persons)[1] if day in user_days else org_day_total(day, seed)
+            users_day(day, seed, persons, history)[1]
+            if day in user_days
+            else org_day_total(day, seed)
         )
     return result
+
+
+def users_days(seed: int = 7, user_days: tuple[date, ...] = USER_DAYS) -> dict[date, list[dict]]:
+    """The users-1-day rows of every user day (computed in order, as the organisation's are)."""
+    persons = people(SEATS_TOTAL, AS_OF, seed)
+    history: dict[date, list[dict]] = {}
+    for day in sorted(user_days):
+        users_day(day, seed, persons, history)
+    return history
+
+
+def flat_record(entry: dict) -> dict:
+    """An ``organization-1-day`` file's record: one flat aggregate day (§1), ids included."""
+    return {
+        "day": entry["day"],
+        "organization_id": str(ORG_ID),
+        "enterprise_id": ENTERPRISE_ID,
+        **{k: v for k, v in entry.items() if k not in ("day", "organization_id", "enterprise_id")},
+        "etl_id": "green",
+        "day_partition": entry["day"],
+        "entity_id_partition": ORG_ID,
+    }
 
 
 def org_report_records(

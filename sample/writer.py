@@ -23,7 +23,9 @@ from sample.catalog import (
 )
 from sample.metrics import iter_enterprise_metrics_days, metrics_days
 from sample.readme import README
-from sample.reports import USER_DAYS, org_day_totals, report_record, users_day
+from sample.reports import USER_DAYS, flat_record, org_day_totals, report_record, users_days
+from sample.reports_2026 import REPOS_FROM, TEAMS_FROM, repos_day, team_rows
+from sample.timeline import day_plan
 from sample.roster import billing_response, people, seat_records
 from sample.seat_history import FOLDER as SEAT_HISTORY_FOLDER
 from sample.seat_history import seat_history
@@ -98,15 +100,19 @@ def write_reports(out: Path, seed: int) -> list[Path]:
             paths.append(write_ndjson(out / f"{name}.ndjson", [report_record(window)]))
     for n, entry in enumerate(entries[full:]):
         name = f"copilot-report-organization-1-day-{entry['day']}"
-        if n % 2:
-            paths.append(write_array(out / f"{name}.json", [report_record([entry])]))
+        if n % 2:  # a single JSON object, as the download link serves it
+            paths.append(write_text(out / f"{name}.json", compact(flat_record(entry)) + "\n"))
         else:
-            paths.append(write_ndjson(out / f"{name}.ndjson", [report_record([entry])]))
-    for day in USER_DAYS:
-        records, _ = users_day(day, seed, persons)
-        paths.append(
-            write_ndjson(out / f"copilot-report-users-1-day-{day.isoformat()}.ndjson", records)
-        )
+            paths.append(write_ndjson(out / f"{name}.ndjson", [flat_record(entry)]))
+    for day, records in users_days(seed, USER_DAYS).items():
+        stamp = day.isoformat()
+        paths.append(write_ndjson(out / f"copilot-report-users-1-day-{stamp}.ndjson", records))
+        if day >= TEAMS_FROM:
+            rows = team_rows(day, persons)
+            paths.append(write_ndjson(out / f"copilot-report-user-teams-1-day-{stamp}.ndjson", rows))
+        if day >= REPOS_FROM:
+            rows = repos_day(day, day_plan(day, seed).active, seed)
+            paths.append(write_ndjson(out / f"copilot-report-repos-1-day-{stamp}.ndjson", rows))
     return paths
 
 

@@ -40,8 +40,11 @@ def metrics() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def org_days() -> list[dict]:
+    # 28-day files wrap their days in day_totals; 1-day files are one flat day record
     return [
-        day for record in records("copilot-report-organization-*") for day in record["day_totals"]
+        day
+        for record in records("copilot-report-organization-*")
+        for day in record.get("day_totals", [record])
     ]
 
 
