@@ -5,6 +5,8 @@ After each rebuild the store holds, beside its raw objects and ``snapshot/histor
     parquet/totals/data.parquet            one row per day (organisation totals)
     parquet/breakdown/data.parquet         one row per day x cut x language x editor x model ...
     parquet/users/data.parquet             one row per day x person (where reports give it)
+    parquet/report_days/data.parquet       one row per day: the 2026 measures (agents, CLI, PRs)
+    parquet/phases/ review_comments/ agent_apps/ repos/ memberships/   (app/model/report_frames.py)
     parquet/seats_over_time/data.parquet   one row per day with a stored seat list
     parquet/meta.json                      which snapshot (ETag) the files were written from
 
@@ -25,13 +27,14 @@ import pandas as pd
 
 from app.engine import files
 from app.engine.usage import ORDER, usage_tables
+from app.model.report_frames import REPORT_FRAME_NAMES
 from app.model.schema import UsageData
 from app.storage.objects import ObjectNotFound, ObjectStore, PreconditionFailed
 
 log = logging.getLogger(__name__)
 PREFIX = "parquet/"
 META_KEY = f"{PREFIX}meta.json"
-TABLES = ("totals", "breakdown", "users", "seats_over_time")
+TABLES = ("totals", "breakdown", "users", *REPORT_FRAME_NAMES, "seats_over_time")
 
 
 def table_key(table: str) -> str:
