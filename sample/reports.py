@@ -323,16 +323,36 @@ def org_day_total(day: date, seed: int = 7) -> dict:
 def report_record(day_totals: list[dict]) -> dict:
     """An organisation report record around consecutive ``day_totals`` entries."""
     end = day_totals[-1]["day"]
-    return {
+    record = {
         "day_totals": day_totals,
         "organization_id": str(ORG_ID),
         "enterprise_id": ENTERPRISE_ID,
         "report_start_day": day_totals[0]["day"],
         "report_end_day": end,
+        "created_at": f"{date.fromisoformat(end) + timedelta(days=1)}T06:12:41Z",
         "etl_id": "green",
         "day_partition": end,
         "entity_id_partition": ORG_ID,
     }
+    if end >= "2026-09-17":  # copilot_feature_engagement: 28-day reports from 2026-09-17
+        last = day_totals[-1]
+        mau = last["monthly_active_users"]
+        record["copilot_feature_engagement"] = {
+            "active_user_count": mau,
+            "totals_by_feature": [
+                {"feature": feature, "engaged_user_count": min(mau, round(count))}
+                for feature, count in (
+                    ("code_completion", mau * 0.86),
+                    ("agent_edit", last["monthly_active_agent_users"] * 0.85),
+                    ("copilot_code_review_passive", last.get("monthly_passive_copilot_code_review_users", 0) * 0.8),
+                    ("copilot_code_review_active", last.get("monthly_active_copilot_code_review_users", 0) * 0.8),
+                    ("copilot_cloud_agent", last.get("monthly_active_copilot_cloud_agent_users", 0) * 0.7),
+                    ("copilot_cli", (last.get("daily_active_cli_users") or 0) * 1.6),
+                    ("copilot_app", (last.get("daily_active_copilot_app_users") or 0) * 1.5),
+                )
+            ],
+        }
+    return record
 
 
 # --- per-user records ------------------------------------------------------------------------

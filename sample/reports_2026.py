@@ -349,7 +349,8 @@ def user_2026_fields(record: dict, user_id: int, day: date, rng: random.Random) 
         agent_id, name = AGENTS[user_id % 2]
         record["totals_by_3rd_party_agent"] = [{"agent_id": agent_id, "agent_name": name,
                                                 "user_initiated_interaction_count": rng.randint(1, 3)}]  # fmt: skip
-    record.update(cli_items(1 if used_cli else 0, rng))
+    if used_cli:  # skills, MCP, slash commands: CLI customisation, only on CLI rows
+        record.update(cli_items(1, rng))
     return record
 
 

@@ -9,12 +9,21 @@ from sample.catalog import FEATURES
 from tests.support.sample_shapes import (
     differences,
     merged_shape,
+    REFERENCE,
     read_records,
     reference,
     rename_keys,
 )
 
 SAMPLE = PROJECT_ROOT / "sample_data"
+
+
+def reports_2026(name: str) -> list:
+    """The 2026 report examples (flat 1-day, 28-day wrapper, users, repos, user-teams)."""
+    text = (REFERENCE / "reports-2026" / name).read_text()
+    if name.endswith(".ndjson"):
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [json.loads(text)]
 
 
 def records(pattern: str) -> list:
@@ -64,6 +73,8 @@ def test_org_report_records_have_the_report_record_shape() -> None:
             "enterprise_id",
             "organization_id",
         )
+        + reports_2026("organization-1-day.json")
+        + reports_2026("organization-28-day.json")
     )
     assert differences(ours, theirs) == []
 
@@ -83,7 +94,8 @@ def test_report_breakdowns_the_example_leaves_empty_have_documented_keys() -> No
     }
     interactions = measures | {"model", "feature", "user_initiated_interaction_count"}
     assert {frozenset(r) for r in day["totals_by_model_feature"]} == {frozenset(interactions)}
-    assert {r["feature"] for r in day["totals_by_feature"]} == set(FEATURES)
+    # copilot_cli (2026-04-10) and copilot_app (2026-07-28) are feature values of the reports
+    assert {r["feature"] for r in day["totals_by_feature"]} == {*FEATURES, "copilot_cli", "copilot_app"}
 
 
 def test_user_records_have_the_user_record_shape() -> None:
@@ -94,7 +106,15 @@ def test_user_records_have_the_user_record_shape() -> None:
         "organization_id",
     )
     example[0]["ai_credits_used"] = 0.0  # added by GitHub after the docs example was written
+    example += reports_2026("users-1-day.ndjson")  # the 2026 per-user fields
     assert differences(ours, merged_shape(example)) == []
+
+
+def test_repo_and_user_team_rows_have_the_2026_shapes() -> None:
+    for kind in ("repos", "user-teams"):
+        ours = merged_shape(records(f"copilot-report-{kind}-1-day-*.ndjson"))
+        theirs = merged_shape(reports_2026(f"{kind}-1-day.ndjson"))
+        assert differences(ours, theirs) == [], kind
 
 
 def test_seats_have_the_seats_list_shape() -> None:
