@@ -344,9 +344,18 @@ def report_record(day_totals: list[dict]) -> dict:
                 for feature, count in (
                     ("code_completion", mau * 0.86),
                     ("agent_edit", last["monthly_active_agent_users"] * 0.85),
-                    ("copilot_code_review_passive", last.get("monthly_passive_copilot_code_review_users", 0) * 0.8),
-                    ("copilot_code_review_active", last.get("monthly_active_copilot_code_review_users", 0) * 0.8),
-                    ("copilot_cloud_agent", last.get("monthly_active_copilot_cloud_agent_users", 0) * 0.7),
+                    (
+                        "copilot_code_review_passive",
+                        last.get("monthly_passive_copilot_code_review_users", 0) * 0.8,
+                    ),
+                    (
+                        "copilot_code_review_active",
+                        last.get("monthly_active_copilot_code_review_users", 0) * 0.8,
+                    ),
+                    (
+                        "copilot_cloud_agent",
+                        last.get("monthly_active_copilot_cloud_agent_users", 0) * 0.7,
+                    ),
                     ("copilot_cli", (last.get("daily_active_cli_users") or 0) * 1.6),
                     ("copilot_app", (last.get("daily_active_copilot_app_users") or 0) * 1.5),
                 )
@@ -513,7 +522,12 @@ def users_day(
 
     def distinct(window: int) -> int:
         return len(
-            {r["user_id"] for d, rows in history.items() if 0 <= (day - d).days < window for r in rows}
+            {
+                r["user_id"]
+                for d, rows in history.items()
+                if 0 <= (day - d).days < window
+                for r in rows
+            }
         )
 
     daily = len(records)
@@ -562,7 +576,9 @@ def users_day(
     latest: dict[int, int] = {}  # each user's phase on their latest row of the trailing 28 days
     for d in sorted(history):
         if 0 <= (day - d).days < 28:
-            latest.update({r["user_id"]: r["ai_adoption_phase"]["phase_number"] for r in history[d]})
+            latest.update(
+                {r["user_id"]: r["ai_adoption_phase"]["phase_number"] for r in history[d]}
+            )
     for phase in entry["totals_by_ai_adoption_phase"]:
         in_phase = sum(n == phase["phase_number"] for n in latest.values())
         phase["users_in_phase_28d"] = max(in_phase, phase["total_engaged_users"])

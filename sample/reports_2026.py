@@ -155,7 +155,12 @@ def cli_items(users: int, rng: random.Random) -> dict:
 def gate_pull_requests(prs: dict, day: date) -> dict:
     """Drop PR fields before their Since day (§1 pull_requests, §6)."""
     if day < PR_THROUGHPUT_FROM:
-        keep = ("total_created", "total_reviewed", "total_created_by_copilot", "total_reviewed_by_copilot")
+        keep = (
+            "total_created",
+            "total_reviewed",
+            "total_created_by_copilot",
+            "total_reviewed_by_copilot",
+        )
         return {k: prs[k] for k in keep if k in prs}
     if day < PR_MERGED_REVIEWED_FROM:
         prs.pop("total_merged_reviewed_by_copilot", None)
@@ -211,7 +216,9 @@ def with_2026_fields(entry: dict, day: date, plan: DayPlan, rng: random.Random) 
         entry["daily_passive_copilot_code_review_users"] = round(a * pas)
         entry["weekly_passive_copilot_code_review_users"] = round(wau * pas * 1.6)
         entry["monthly_passive_copilot_code_review_users"] = round(mau * pas * 1.9)
-    app_users = round(a * ramp(day, APP_COUNT_FROM, AS_OF, 0.01, 0.05)) if day >= APP_COUNT_FROM else 0
+    app_users = (
+        round(a * ramp(day, APP_COUNT_FROM, AS_OF, 0.01, 0.05)) if day >= APP_COUNT_FROM else 0
+    )
     if day >= APP_COUNT_FROM:
         entry["daily_active_copilot_app_users"] = app_users or None
         if app_users:
@@ -240,7 +247,9 @@ def with_2026_fields(entry: dict, day: date, plan: DayPlan, rng: random.Random) 
         counts = apportion(a, shares)
         monthly = apportion(mau, shares)
         entry["totals_by_ai_adoption_phase"] = [
-            phase_entry(n, counts[n], monthly[n] if day >= PHASE_28D_FROM else None, entry, day, rng)
+            phase_entry(
+                n, counts[n], monthly[n] if day >= PHASE_28D_FROM else None, entry, day, rng
+            )
             for n in range(4)
         ]
     return entry
@@ -258,7 +267,9 @@ def phase_entry(n: int, engaged: int, in_phase: int | None, entry: dict, day: da
     """One totals_by_ai_adoption_phase[] entry; ``sums`` (7 counters) when known exactly."""
     weight = (0.1, 1.0, 1.4, 1.9)[n]
     if sums is None:
-        per = [entry.get(k, 0) / max(1, entry["daily_active_users"]) * weight for k in MEASURE_NAMES]
+        per = [
+            entry.get(k, 0) / max(1, entry["daily_active_users"]) * weight for k in MEASURE_NAMES
+        ]
     else:
         per = [v / engaged if engaged else 0.0 for v in sums]
     row: dict = {"phase": PHASES[n], "phase_number": n, "total_engaged_users": engaged}
@@ -278,7 +289,9 @@ def phase_entry(n: int, engaged: int, in_phase: int | None, entry: dict, day: da
     if day >= date(2026, 6, 26):
         row["total_pull_requests_merged"] = round(engaged * 0.15 * weight)
     if day >= date(2026, 7, 7):
-        row["avg_pull_requests_minutes_to_review"] = round(rng.uniform(40, 160) / weight ** 0.5, 1) if engaged else 0.0
+        row["avg_pull_requests_minutes_to_review"] = (
+            round(rng.uniform(40, 160) / weight**0.5, 1) if engaged else 0.0
+        )
         row["avg_pull_requests_review_cycles"] = float(rng.choice((1, 2, 2, 3))) if engaged else 0.0
     return row
 
@@ -336,15 +349,28 @@ def user_2026_fields(record: dict, user_id: int, day: date, rng: random.Random) 
     sampled = f"{day.isoformat()}T{rng.randint(7, 18):02d}:{rng.randint(0, 59):02d}:00.000Z"
     if used_cli:
         cli = session_totals(1, rng)
-        record["totals_by_cli"] = cli | {"last_known_cli_version": {"cli_version": "1.0.88", "sampled_at": sampled}}
-        add_feature(record, "copilot_cli", surface_measures(cli["prompt_count"], rng), "shell", "claude-sonnet-4.5")
-        record["ai_credits_used"] = round(record["ai_credits_used"] + cli["request_count"] * 0.04, 2)
+        record["totals_by_cli"] = cli | {
+            "last_known_cli_version": {"cli_version": "1.0.88", "sampled_at": sampled}
+        }
+        add_feature(
+            record,
+            "copilot_cli",
+            surface_measures(cli["prompt_count"], rng),
+            "shell",
+            "claude-sonnet-4.5",
+        )
+        record["ai_credits_used"] = round(
+            record["ai_credits_used"] + cli["request_count"] * 0.04, 2
+        )
     if app:
         record["totals_by_copilot_app"] = session_totals(1, rng, 3.0)
         add_feature(record, "copilot_app", surface_measures(record["totals_by_copilot_app"]["prompt_count"], rng),
                     "typescript", "gpt-5")  # fmt: skip
     if vscode:
-        record["totals_by_vscode_agent"] = {"session_count": rng.randint(1, 3), "total_user_messages": rng.randint(3, 14)}
+        record["totals_by_vscode_agent"] = {
+            "session_count": rng.randint(1, 3),
+            "total_user_messages": rng.randint(3, 14),
+        }
     if app or cloud:
         agent_id, name = AGENTS[user_id % 2]
         record["totals_by_3rd_party_agent"] = [{"agent_id": agent_id, "agent_name": name,
@@ -356,6 +382,7 @@ def user_2026_fields(record: dict, user_id: int, day: date, rng: random.Random) 
 
 def org_counts_from_users(records: list[dict], history: dict[date, list[dict]], day: date) -> dict:
     """Organisation active-user counts of the 2026 surfaces recounted from user rows."""
+
     def distinct(window: int, flag: str, value: object = True) -> int:
         ids = set()
         for d, rows in history.items():
@@ -367,15 +394,21 @@ def org_counts_from_users(records: list[dict], history: dict[date, list[dict]], 
     for w, name in ((1, "daily"), (7, "weekly"), (28, "monthly")):
         counts[f"{name}_active_copilot_cloud_agent_users"] = distinct(w, "used_copilot_cloud_agent")
     for w, name in ((1, "daily"), (7, "weekly"), (28, "monthly")):
-        counts[f"{name}_active_copilot_code_review_users"] = distinct(w, "used_copilot_code_review_active")
+        counts[f"{name}_active_copilot_code_review_users"] = distinct(
+            w, "used_copilot_code_review_active"
+        )
     for w, name in ((1, "daily"), (7, "weekly"), (28, "monthly")):
-        counts[f"{name}_passive_copilot_code_review_users"] = distinct(w, "used_copilot_code_review_passive")
+        counts[f"{name}_passive_copilot_code_review_users"] = distinct(
+            w, "used_copilot_code_review_passive"
+        )
     counts["daily_active_copilot_app_users"] = sum(r["used_copilot_app"] for r in records) or None
     counts["daily_active_vscode_agent_users"] = sum(r["used_vscode_agent"] for r in records) or None
     return counts
 
 
-def org_surfaces_from_users(entry: dict, records: list[dict], day: date, rng: random.Random) -> dict:
+def org_surfaces_from_users(
+    entry: dict, records: list[dict], day: date, rng: random.Random
+) -> dict:
     """Totals of CLI/app/agents and phases of an organisation day that has user rows."""
     cli = app = None
     vscode = {"session_count": 0, "total_user_messages": 0}
@@ -445,9 +478,13 @@ def repo_pull_requests(weight: float, active: int, day: date, rng: random.Random
         "total_created_by_copilot": by_copilot,
         "total_reviewed_by_copilot": reviewed_cp,
         "total_merged_created_by_copilot": merged_cp,
-        "median_minutes_to_merge_copilot_authored": round(rng.uniform(150, 1100), 1) if merged_cp else None,
+        "median_minutes_to_merge_copilot_authored": round(rng.uniform(150, 1100), 1)
+        if merged_cp
+        else None,
         "total_merged_reviewed_by_copilot": merged_rev,
-        "median_minutes_to_merge_copilot_reviewed": round(rng.uniform(200, 1200), 1) if merged_rev else None,
+        "median_minutes_to_merge_copilot_reviewed": round(rng.uniform(200, 1200), 1)
+        if merged_rev
+        else None,
         "total_copilot_suggestions": cp_sugg,
         "total_copilot_applied_suggestions": cp_applied,
         "copilot_suggestions_by_comment_type": comment_types(cp_sugg, cp_applied),
@@ -499,7 +536,9 @@ def repos_day(day: date, active: int, seed: int = 7, count: int = len(REPOSITORI
 def org_pull_requests(rows: list[dict], day: date, rng: random.Random) -> dict:
     """The organisation's pull_requests: sums of the repos' rows; medians drawn (not summable)."""
     prs = {k: sum(r["pull_requests"][k] for r in rows) for k in PR_SUMMED}
-    prs["median_minutes_to_merge"] = round(rng.uniform(420, 1300), 1) if prs["total_merged"] else None
+    prs["median_minutes_to_merge"] = (
+        round(rng.uniform(420, 1300), 1) if prs["total_merged"] else None
+    )
     prs["median_minutes_to_merge_copilot_authored"] = (
         round(rng.uniform(250, 1000), 1) if prs["total_merged_created_by_copilot"] else None
     )
@@ -513,7 +552,11 @@ def org_pull_requests(rows: list[dict], day: date, rng: random.Random) -> dict:
             acc[0] += t["total_copilot_suggestions"]
             acc[1] += t["total_copilot_applied_suggestions"]
     prs["copilot_suggestions_by_comment_type"] = [
-        {"comment_type": t, "total_copilot_suggestions": v[0], "total_copilot_applied_suggestions": v[1]}
+        {
+            "comment_type": t,
+            "total_copilot_suggestions": v[0],
+            "total_copilot_applied_suggestions": v[1],
+        }
         for t, v in sorted(by_type.items())
     ]
     return prs
@@ -528,7 +571,9 @@ MOVE_DAY = date(2026, 11, 9)  # one person moves team from this day
 
 def team_rows(day: date, persons: list, created_by: date | None = None) -> list[dict]:
     """user-teams-1-day rows (§4): one per (seated user, team); teams under 5 members left out."""
-    seated = [p for p in persons if not p.deleted and p.created.date() <= day and p.team is not None]
+    seated = [
+        p for p in persons if not p.deleted and p.created.date() <= day and p.team is not None
+    ]
     members: dict[int, list] = {}
     mover = seated[0].user_id if seated else None
     small = {p.user_id for p in seated[1:4]}

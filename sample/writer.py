@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sample.catalog import (
@@ -25,10 +25,10 @@ from sample.metrics import iter_enterprise_metrics_days, metrics_days
 from sample.readme import README
 from sample.reports import USER_DAYS, flat_record, org_day_totals, report_record, users_days
 from sample.reports_2026 import REPOS_FROM, TEAMS_FROM, repos_day, team_rows
-from sample.timeline import day_plan
 from sample.roster import billing_response, people, seat_records
 from sample.seat_history import FOLDER as SEAT_HISTORY_FOLDER
 from sample.seat_history import seat_history
+from sample.timeline import day_plan, day_rng
 from sample.usage import usage_summary_days
 
 SCALES = ("default", "enterprise")
@@ -109,7 +109,9 @@ def write_reports(out: Path, seed: int) -> list[Path]:
         paths.append(write_ndjson(out / f"copilot-report-users-1-day-{stamp}.ndjson", records))
         if day >= TEAMS_FROM:
             rows = team_rows(day, persons)
-            paths.append(write_ndjson(out / f"copilot-report-user-teams-1-day-{stamp}.ndjson", rows))
+            paths.append(
+                write_ndjson(out / f"copilot-report-user-teams-1-day-{stamp}.ndjson", rows)
+            )
         if day >= REPOS_FROM:
             rows = repos_day(day, day_plan(day, seed).active, seed)
             paths.append(write_ndjson(out / f"copilot-report-repos-1-day-{stamp}.ndjson", rows))
@@ -167,6 +169,30 @@ def write_enterprise_metrics(out: Path, seed: int, days: int = ENTERPRISE_DAYS) 
     return paths
 
 
+ENTERPRISE_REPOS = 2_000
+
+
+def write_enterprise_repos(out: Path, seed: int, repos: int = ENTERPRISE_REPOS) -> list[Path]:
+    """A year of repos-1-day files for ``repos`` repositories (one NDJSON file per day), and the
+    organisation's flat 1-day record of each day, whose pull-request counts are the repos' sums.
+    A benchmark load: it spans a full year, before repos-1-day existed at GitHub."""
+    from sample.reports import org_day_total
+    from sample.reports_2026 import org_pull_requests
+
+    scale = ENTERPRISE_SEATS / SEATS_TOTAL
+    paths = []
+    for i in range(365):
+        day = AS_OF - timedelta(days=364 - i)
+        stamp = day.isoformat()
+        rows = repos_day(day, round(day_plan(day, seed).active * scale), seed, repos)
+        paths.append(write_ndjson(out / f"copilot-report-repos-1-day-{stamp}.ndjson", rows))
+        entry = org_day_total(day, seed)
+        entry["pull_requests"] = org_pull_requests(rows, day, day_rng(seed, "org-prs", stamp))
+        paths.append(write_text(out / f"copilot-report-organization-1-day-{stamp}.json",
+                                compact(flat_record(entry)) + "\n"))  # fmt: skip
+    return paths
+
+
 def stale_files(out: Path, written: list[Path]) -> list[Path]:
     """Files that look like ours but were not written this time (left over from older runs)."""
     keep = {p.resolve() for p in written}
@@ -188,6 +214,7 @@ def generate(out_dir: Path, scale: str = "default", seed: int = 7) -> list[Path]
     if scale == "enterprise":
         paths = write_enterprise_metrics(out, seed)
         paths += write_seats(out, seat_records(ENTERPRISE_SEATS, AS_OF, seed))
+        paths += write_enterprise_repos(out, seed)
         return paths
     paths = write_usage(out, seed) + write_metrics(out, seed) + write_reports(out, seed)
     paths += write_seats(out, seat_records(SEATS_TOTAL, AS_OF, seed))

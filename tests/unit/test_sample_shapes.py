@@ -7,9 +7,9 @@ import json
 from app.settings import PROJECT_ROOT
 from sample.catalog import FEATURES
 from tests.support.sample_shapes import (
+    REFERENCE,
     differences,
     merged_shape,
-    REFERENCE,
     read_records,
     reference,
     rename_keys,
@@ -95,7 +95,11 @@ def test_report_breakdowns_the_example_leaves_empty_have_documented_keys() -> No
     interactions = measures | {"model", "feature", "user_initiated_interaction_count"}
     assert {frozenset(r) for r in day["totals_by_model_feature"]} == {frozenset(interactions)}
     # copilot_cli (2026-04-10) and copilot_app (2026-07-28) are feature values of the reports
-    assert {r["feature"] for r in day["totals_by_feature"]} == {*FEATURES, "copilot_cli", "copilot_app"}
+    assert {r["feature"] for r in day["totals_by_feature"]} == {
+        *FEATURES,
+        "copilot_cli",
+        "copilot_app",
+    }
 
 
 def test_user_records_have_the_user_record_shape() -> None:
