@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 from app import lazy_tables
 from app.analytics import seats as sa
 from app.analytics import usage as ua
+from app.analytics.report_summary import report_summary
 from app.components import (
     chart_card,
     choice_control,
@@ -423,7 +424,68 @@ def summary_strip(view, selected, k: ua.Kpis, before: ua.Kpis | None, chosen) ->
                 f"{rate.removesuffix(versus) or 'not comparable'}",
             )
         )
-    return [dbc.Row(items, className="g-2")]
+    rows = [dbc.Row(items, className="g-2")]
+    extra = report_items(view, selected, chosen)
+    if extra:
+        rows.append(dbc.Row(extra, className="g-2 mt-0", id="usage-summary-2026"))
+    return rows
+
+
+def report_items(view, selected, chosen) -> list:
+    """The 2026 measures of the range (lines deleted, agents, CLI), linking to Agents & impact;
+    nothing when the range has no usage-metrics report day that publishes them."""
+    facts = getattr(view, "usage", None)
+    report_days = getattr(facts, "report_days", None)
+    if report_days is None:
+        return []
+    r = report_summary(selected, report_days, *chosen)
+    if r is None:
+        return []
+    items = []
+    if r.lines_deleted is not None:
+        agent = (
+            f"; {fmt_pct(r.lines_by_agent_share, 0)} of lines added by agent features"
+            if r.lines_by_agent_share is not None
+            else ""
+        )
+        items.append(
+            _strip_item(
+                "usage-summary-lines",
+                "Lines added / deleted",
+                f"{fmt_int(r.lines_added)} / {fmt_int(r.lines_deleted)}",
+                f"Lines written with Copilot in the editor, agents included{agent}",
+            )
+        )
+    if r.agent_share is not None:
+        day, share, agents, monthly = r.agent_share
+        items.append(
+            _strip_item(
+                "usage-summary-agents",
+                "Agent-mode adoption",
+                fmt_pct(share, 0),
+                f"{agents:,.0f} of {monthly:,.0f} monthly active users used IDE agent mode in "
+                f"the 28 days to {day.day} {day:%b %Y}",
+            )
+        )
+    if r.cli_users_avg is not None:
+        items.append(
+            _strip_item(
+                "usage-summary-cli",
+                "Copilot CLI users (avg/day)",
+                fmt_num(r.cli_users_avg),
+                f"over the {r.cli_days:,} days that report CLI use",
+            )
+        )
+    if items:
+        items.append(
+            _strip_item(
+                "usage-summary-more",
+                "Agents, pull requests, AI credits",
+                "→",
+                dcc.Link("See Agents & impact", href="/agents"),
+            )
+        )
+    return items
 
 
 def _strip_item(item_id: str, label: str, value: str, note) -> dbc.Col:

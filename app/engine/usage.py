@@ -17,7 +17,7 @@ import pandas as pd
 
 from app.analytics.usage import BREAKDOWN_SUMS, LANGUAGE_SPLITS, RangeSums
 from app.engine import db
-from app.model.report_frames import REPORT_FRAME_NAMES, REPORT_FRAMES
+from app.model.report_frames import REPORT_FRAME_NAMES, REPORT_FRAMES, empty_frame
 from app.model.schema import (
     CUTS_FOR_DIMENSION,
     TOTALS_COLUMNS,
@@ -88,6 +88,8 @@ class UsageFacts:
     languages: tuple[str, ...]  # by total acceptances, descending
     problems: tuple[LoadProblem, ...] = ()
     user_derived_days: frozenset[pd.Timestamp] = field(default_factory=frozenset)
+    # The 2026 measures, one row per report day (app/model/report_frames.py); small.
+    report_days: pd.DataFrame = field(default_factory=lambda: empty_frame("report_days"))
 
     @property
     def empty(self) -> bool:
@@ -129,6 +131,7 @@ class UsageFacts:
             tuple(str(x) for x in ranked["language"]),
             problems_from_meta(meta),
             frozenset(pd.Timestamp(d) for d in meta.get("user_derived_days", [])),
+            _report_days(folder),
         )
 
     def language_rows(self, split: str, language: str, start: date, end: date) -> pd.DataFrame:
@@ -152,6 +155,16 @@ class UsageFacts:
         if self.folder is None:
             return pd.DataFrame({c: [] for c in USER_COLUMNS})
         return _as_day(db.query(f"SELECT * FROM {db.parquet(self.folder / 'users.parquet')}"))
+
+
+def _report_days(folder: Path) -> pd.DataFrame:
+    path = folder / "report_days.parquet"
+    if not path.is_file():  # written before the 2026 frames existed
+        return empty_frame("report_days")
+    frame = _as_day(db.query(f"SELECT * FROM {db.parquet(path)} ORDER BY day"))
+    return frame[list(REPORT_FRAMES["report_days"].columns)].astype(
+        {c: "float64" for c in REPORT_FRAMES["report_days"].numbers}
+    )
 
 
 def _list(values) -> str:
