@@ -1,7 +1,8 @@
 """AWS Lambda entry point: ``app.collect.lambda_handler``.
 
 Event (all optional): ``{"command": "run" | "rebuild" | "import", "days_back": 365,
-"seats": true, "full": false, "files": [...], "as_of": "YYYY-MM-DD"}``; an EventBridge schedule's event runs ``run``.
+"seats": true, "kinds": "organization,users,user-teams,repos", "full": false, "files": [...],
+"as_of": "YYYY-MM-DD"}``; an EventBridge schedule's event runs ``run``.
 Returns the outcome as a dict. Exit codes 2-4 (configuration, GitHub, storage) raise
 ``CollectorFailed`` so the invocation counts as an error for alarms and retries; a partial run
 (1) returns normally with ``"status": "partial"``.
@@ -13,7 +14,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from app.collect.backfill import DEFAULT_DAYS_BACK
+from app.collect.backfill import DEFAULT_DAYS_BACK, parse_kinds
 from app.collect.cli import configure_logging
 from app.collect.commands import import_files, rebuild_snapshot, run_collect
 from app.collect.outcome import ExitCode
@@ -46,9 +47,14 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
             days_back = int(event.get("days_back") or DEFAULT_DAYS_BACK)
         except (TypeError, ValueError):
             days_back = DEFAULT_DAYS_BACK
+        try:
+            kinds = parse_kinds(event.get("kinds"))
+        except (TypeError, ValueError) as exc:
+            raise CollectorFailed(f"run: kinds: {exc}") from None
         outcome = run_collect(
             settings,
             days_back=days_back,
+            kinds=kinds,
             seats=event.get("seats", True) is not False,
             interactive=False,
         )

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from app import logging_setup
-from app.collect.backfill import DEFAULT_DAYS_BACK
+from app.collect.backfill import COLLECT_KINDS, DEFAULT_DAYS_BACK, parse_kinds
 from app.collect.check import COMPONENTS, check_command
 from app.collect.commands import copy_command, import_files, rebuild_snapshot, run_collect
 from app.collect.outcome import ExitCode, Outcome
@@ -19,7 +19,8 @@ from app.settings import Settings
 log = logging.getLogger("app.collect")
 
 EPILOG = """exit codes: 0 ok, 1 partial (some days/files failed; re-run later),
-2 configuration error, 3 GitHub unreachable or credentials refused, 4 storage failure"""
+2 configuration error, 3 GitHub unreachable or credentials refused (also for one report
+kind only: the other kinds are still archived), 4 storage failure"""
 
 
 def configure_logging(settings: Settings) -> None:
@@ -32,6 +33,13 @@ def _day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _kinds(text: str) -> tuple[str, ...]:
+    try:
+        return parse_kinds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"how many days back from yesterday to fill (default {DEFAULT_DAYS_BACK})",
     )
     run.add_argument("--no-seats", action="store_true", help="skip the daily seat snapshot")
+    run.add_argument(
+        "--kinds",
+        type=_kinds,
+        default=None,
+        metavar="KIND,...",
+        help=f"1-day report kinds to archive, comma-separated: {','.join(COLLECT_KINDS)} "
+        "(default all; organization means the enterprise report with GITHUB_ENTERPRISE)",
+    )
     run.add_argument(
         "--recheck-absent",
         action="store_true",
@@ -122,6 +138,7 @@ def execute(argv: Sequence[str] | None, settings: Settings) -> Outcome:
         days_back=getattr(args, "days_back", DEFAULT_DAYS_BACK),
         seats=not getattr(args, "no_seats", False),
         recheck_absent=getattr(args, "recheck_absent", False),
+        kinds=getattr(args, "kinds", None),
     )
 
 

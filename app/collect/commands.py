@@ -15,8 +15,8 @@ from typing import Any
 
 from app.collect.backfill import (
     DEFAULT_DAYS_BACK,
-    backfill_days,
-    daily_kind,
+    backfill,
+    report_kinds,
     take_seats_snapshot,
     window,
 )
@@ -100,11 +100,17 @@ def run_collect(
     until: dt.date | None = None,
     seats: bool = True,
     recheck_absent: bool = False,
+    kinds: Iterable[str] | str | None = None,
     client_factory: Callable[[Settings], Any] | None = None,
     interactive: bool | None = None,
-    on_written: Callable[[dt.date], None] | None = None,
+    on_written: Callable[[str, dt.date], None] | None = None,
 ) -> Outcome:
-    """Back-fill missing days up to ``until`` (default yesterday, UTC), snapshot seats, rebuild."""
+    """Back-fill the missing days of each report kind up to ``until`` (default yesterday, UTC),
+    snapshot seats, rebuild.
+
+    ``kinds``: short names of :data:`app.collect.backfill.COLLECT_KINDS` (default all), e.g.
+    ``"organization,users"``. ``on_written(kind, day)`` is called for each day object stored.
+    """
     outcome = Outcome("run")
     today = dt.datetime.now(dt.UTC).date()
     until = until or today - dt.timedelta(days=1)
@@ -117,34 +123,38 @@ def run_collect(
     except (ConfigurationError, GitHubError) as exc:
         return outcome.fail(ExitCode.CONFIGURATION, str(exc))
     try:
-        kind = daily_kind(client)
+        try:
+            names = report_kinds(client, kinds)
+        except ValueError as exc:
+            return outcome.fail(ExitCode.CONFIGURATION, str(exc))
         wanted = window(days_back, until)
-        have = store.stored_days(kind)
-        if not recheck_absent:
-            have |= store.absent_days(kind)
-        missing = [day for day in wanted if day not in have]
+        plan: dict[str, list[dt.date]] = {}
+        for kind in names:
+            have = store.stored_days(kind)
+            if not recheck_absent:
+                have |= store.absent_days(kind)
+            plan[kind] = [day for day in wanted if day not in have]
+            log.info(
+                "%d of %d days of %s reports missing from %s",
+                len(plan[kind]),
+                len(wanted),
+                kind,
+                store.location,
+                extra={"event": "plan", "kind": kind, "missing": len(plan[kind])},
+            )
         outcome.count("days_in_window", len(wanted))
-        outcome.count("days_missing", len(missing))
-        log.info(
-            "%d of %d days of %s reports missing from %s",
-            len(missing),
-            len(wanted),
-            kind,
-            store.location,
-            extra={"event": "plan", "kind": kind, "missing": len(missing)},
-        )
-        backfill_days(
+        outcome.count("days_missing", sum(len(days) for days in plan.values()))
+        completed = backfill(
             store,
             client,
-            kind,
-            missing,
+            plan,
             outcome,
             today=today,
             workers=getattr(client, "max_concurrency", settings.github_max_concurrency),
             interactive=interactive,
             on_written=on_written,
         )
-        if seats and outcome.exit_code not in (ExitCode.CONFIGURATION, ExitCode.GITHUB):
+        if seats and completed:
             take_seats_snapshot(store, client, today, outcome)
         _rebuild_into(store, outcome)
     except StorageError as exc:
@@ -154,6 +164,26 @@ def run_collect(
         if callable(close):
             close()
     return outcome
+
+
+def has_report_data(loaded: Any) -> bool:
+    """Whether the model found anything to keep: usage days, per-user rows, or rows of the 2026
+    report frames (``repos-1-day`` and ``user-teams-1-day`` files hold no usage totals)."""
+    usage = loaded.usage
+    if not usage.empty or not usage.users.empty:
+        return True
+    return any(frame is not None and len(frame) for frame in (usage.reports or {}).values())
+
+
+def _days_in(loaded: Any) -> set[Any]:
+    """The distinct days a loaded file covers, over every frame with a ``day`` column."""
+    usage = loaded.usage
+    frames = [usage.totals, usage.users, *(usage.reports or {}).values()]
+    days: set[Any] = set()
+    for frame in frames:
+        if frame is not None and "day" in getattr(frame, "columns", ()):
+            days.update(frame["day"].dropna().unique())
+    return days
 
 
 def _importable(path: Path) -> bool:
@@ -245,8 +275,9 @@ def import_files(
 
     A seat-list export becomes the seat snapshot of the day ``as_of``, its file name or its
     data gives (:mod:`app.collect.seat_exports`), written once: a day already stored is reported
-    and left as it is. Any other file the model finds no usage data in is refused (and named),
-    so junk never enters the store; the same usage file imported twice is stored once (its key
+    and left as it is. Any other file is stored when the model's loader recognises it (usage
+    days, per-user, repository or team rows: :func:`has_report_data`); one it finds nothing in is
+    refused (and named), so junk never enters the store; the same usage file imported twice is stored once (its key
     is its SHA-256).
     """
 
@@ -271,7 +302,7 @@ def import_files(
                 outcome.count("files_failed")
                 continue
             loaded = load_bytes(data, name)
-            if loaded.usage.empty:
+            if not has_report_data(loaded):
                 export = parse_seat_export(data, name)
                 if export is not None:
                     _import_seats(store, export, path, as_of, outcome)
@@ -290,7 +321,7 @@ def import_files(
                 "Imported" if created else "Already stored:",
                 name,
                 key,
-                len(loaded.usage.totals),
+                len(_days_in(loaded)),
                 extra={"event": "import", "key": key, "new_object": created},
             )
         if outcome.counts.get("files_failed"):

@@ -23,7 +23,9 @@ class Outcome:
     exit_code: ExitCode = ExitCode.OK
     message: str = ""
     counts: dict[str, int] = field(default_factory=dict)
-    failures: dict[str, str] = field(default_factory=dict)  # item (day, file) -> reason
+    failures: dict[str, str] = field(default_factory=dict)  # item (kind/day, file) -> reason
+    #: ``run``: per report kind, its counts (days, written, no_report, failed...) and status.
+    kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def count(self, name: str, amount: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + amount
@@ -45,4 +47,5 @@ class Outcome:
             "message": self.message,
             "counts": dict(self.counts),
             "failures": dict(sorted(self.failures.items())[:50]),
+            **({"kinds": {k: dict(v) for k, v in self.kinds.items()}} if self.kinds else {}),
         }

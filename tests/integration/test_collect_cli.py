@@ -71,7 +71,8 @@ def test_recheck_absent_asks_github_again(tmp_path: Path) -> None:
     with fake_github([]) as gh:
         settings = collector_settings(gh.url, f"file://{tmp_path}/history")
         first = run_collect(settings, days_back=10, client_factory=quick_client, interactive=False)
-        assert first.counts["days_no_report"] == 10
+        assert first.kinds["organization-1-day"]["no_report"] == 10
+        assert first.counts["days_no_report"] == 4 * 10  # every kind answered 204
         gh.set_report("organization-1-day", old_day, [("r.ndjson", [sd.report_record([old_day])])])
         second = run_collect(settings, days_back=10, client_factory=quick_client, interactive=False)
         assert second.counts.get("days_written", 0) == 0  # 204 remembered: not asked again

@@ -12,6 +12,7 @@ from app.collect import ExitCode, run_collect
 from app.storage import open_history_store
 from tests.support.s3_server import S3Server, s3_bucket, s3_server  # noqa: F401
 from tests.support.storage_collect import (
+    ALL_KINDS,
     KIND,
     collector_settings,
     fake_github,
@@ -49,19 +50,34 @@ def _keys(server: S3Server, bucket: str) -> set[str]:
 
 def test_backfill_then_rerun_is_harmless(s3_server: S3Server, s3_bucket: str) -> None:
     with_reports = report_days(12)  # yesterday and the 11 days before; older days answer 204
-    with fake_github(with_reports, seats=30) as gh:
+    with fake_github(with_reports, seats=30, kinds=ALL_KINDS) as gh:
         settings = _s3_settings(gh.url, s3_server, s3_bucket)
         first = run_collect(settings, days_back=20, client_factory=quick_client, interactive=False)
         assert first.exit_code == ExitCode.OK, first.as_dict()
-        assert first.counts["days_written"] == 12
-        assert first.counts["days_no_report"] == 8
+        assert first.counts["days_written"] == 4 * 12  # every kind, each day
+        assert first.counts["days_no_report"] == 4 * 8
+        for kind in ALL_KINDS:
+            assert first.kinds[kind] == {
+                "days": 20,
+                "written": 12,
+                "no_report": 8,
+                "status": "ok",
+            }, kind
         assert first.counts["seats_written"] == 1
         keys_after_first = _keys(s3_server, s3_bucket)
-        day_keys = {k for k in keys_after_first if k.startswith("copilot-history/days/")}
-        assert len(day_keys) == 12
-        # 204 for settled days (>= 7 days old) is remembered, recent ones are asked again.
-        absent = {k for k in keys_after_first if k.startswith("copilot-history/absent/")}
-        assert len(absent) == 8
+        for kind in ALL_KINDS:
+            day_keys = {
+                k for k in keys_after_first if k.startswith(f"copilot-history/days/{kind}/")
+            }
+            assert day_keys == {
+                f"copilot-history/days/{kind}/{d.isoformat()}.json.gz" for d in with_reports
+            }
+            # 204 for settled days (>= 7 days old) is remembered per kind, recent ones are
+            # asked again.
+            absent = {
+                k for k in keys_after_first if k.startswith(f"copilot-history/absent/{kind}/")
+            }
+            assert len(absent) == 8, kind
 
         gh.reset_stats()
         second = run_collect(settings, days_back=20, client_factory=quick_client, interactive=False)
@@ -75,6 +91,9 @@ def test_backfill_then_rerun_is_harmless(s3_server: S3Server, s3_bucket: str) ->
     totals = history.usage.totals
     assert sorted(totals["day"]) == sorted(pd.Timestamp(d) for d in with_reports)
     assert (totals["generation"] == "reports").all()
+    assert len(history.usage.users) == 3 * 12  # users-1-day rows, 3 users a day
+    assert len(history.usage.report("repos")) == 2 * 12
+    assert len(history.usage.report("memberships")) == 3 * 12
     assert history.seats_over_time["total_seats"].tolist() == [30]
     assert history.problems == ()
 
@@ -89,7 +108,9 @@ def test_failed_days_give_partial_and_the_next_run_completes(
         settings = _s3_settings(gh.url, s3_server, s3_bucket)
         first = run_collect(settings, days_back=6, client_factory=quick_client, interactive=False)
         assert first.exit_code == ExitCode.PARTIAL
-        assert set(first.failures) == {broken.isoformat()}
+        assert set(first.failures) == {f"{KIND}/{broken.isoformat()}"}
+        assert first.kinds[KIND]["status"] == "partial"
+        assert KIND in first.message and broken.isoformat() in first.message
         assert first.counts["days_written"] == 5
         second = run_collect(settings, days_back=6, client_factory=quick_client, interactive=False)
         assert second.exit_code == ExitCode.OK, second.as_dict()

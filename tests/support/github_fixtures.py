@@ -66,6 +66,39 @@ def user_day_record(day: date, login: str, user_id: int) -> dict:
     }
 
 
+def team_member_record(day: date, login: str, user_id: int, team_id: int, slug: str) -> dict:
+    """One user-teams-1-day record (a user's membership of one team that day)."""
+    return {
+        "user_id": user_id,
+        "user_login": login,
+        "day": day.isoformat(),
+        "organization_id": "1",
+        "team_id": team_id,
+        "slug": slug,
+    }
+
+
+def repo_day_record(day: date, repo_id: int, name: str, merged: int = 3) -> dict:
+    """One repos-1-day record (a repository's pull requests that day)."""
+    return {
+        "day": day.isoformat(),
+        "organization_id": "1",
+        "repo_id": repo_id,
+        "repo_owner_name": "acme",
+        "repo_name": name,
+        "repo_visibility": "PRIVATE",
+        "pull_requests": {
+            "total_created": merged + 1,
+            "total_reviewed": merged,
+            "total_merged": merged,
+            "median_minutes_to_merge": 120.0,
+            "total_created_by_copilot": 1,
+            "total_reviewed_by_copilot": 1,
+        },
+        "pull_request_review_times": [],
+    }
+
+
 def ndjson(records: list[dict]) -> bytes:
     """Records as NDJSON bytes (one per line, trailing newline)."""
     return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()

@@ -12,7 +12,11 @@ clients can connect at once) and behaves like GitHub where the client cares:
   an ``Authorization`` header are refused (400), as signed-URL stores do;
 * seats are paged with ``Link`` headers (first/prev/next/last), ``per_page`` up to 100;
 * ``latency`` adds a delay to every request; in-flight and per-path request counts are recorded;
-* faults are injected per path regex and count: see :meth:`FakeGitHub.add_fault`.
+* faults are injected per path regex and count: see :meth:`FakeGitHub.add_fault`, or per
+  report kind (and day): :meth:`FakeGitHub.add_report_fault`;
+* every report kind is served from what :meth:`FakeGitHub.set_report` was given (organisation
+  or enterprise 1-day and 28-day, ``users-1-day``, ``user-teams-1-day``, ``repos-1-day``...);
+  a day with nothing set answers 204, as GitHub does for a day it has no report for.
 
 Usage::
 
@@ -75,6 +79,7 @@ class Fault:
     kind: str
     remaining: int
     params: dict[str, Any] = field(default_factory=dict)
+    day: str | None = None  # only requests with ?day=<day> (report endpoints)
 
 
 @dataclass
@@ -254,10 +259,35 @@ class FakeGitHub:
         with self._lock:
             self._faults.append(Fault(re.compile(pattern), kind, count, params))
 
+    def add_report_fault(
+        self, kind: str, fault: str, *, day: date | str | None = None, count: int = 1, **params: Any
+    ) -> None:
+        """Answer the next ``count`` requests for report ``kind`` (``users-1-day``...) with
+        ``fault``: the report endpoint (only ``?day=day`` when given) or, for the download
+        faults (``truncate``, ``bad_json``, ``expired_link``), its download links.
+        """
+        if fault not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {fault!r}")
+        if not re.fullmatch(r"[a-z0-9-]+", kind):
+            raise ValueError(f"not a report kind: {kind!r}")
+        day_text = None if day is None else _day_key(day)
+        if fault in ("truncate", "bad_json", "expired_link"):
+            stem = re.escape(f"{kind}.{day_text}.") if day_text else re.escape(kind) + r"\."
+            pattern, day_text = rf"^/downloads/{stem}", None
+        else:
+            pattern = rf"/copilot/metrics/reports/{re.escape(kind)}(/latest)?$"
+        with self._lock:
+            self._faults.append(Fault(re.compile(pattern), fault, count, params, day_text))
+
     def clear_faults(self) -> None:
         """Forget every fault not used up yet."""
         with self._lock:
             self._faults.clear()
+
+    def report_days(self, kind: str) -> list[str]:
+        """The days (ISO) report ``kind`` is served for."""
+        with self._lock:
+            return sorted(day for k, day in self._reports if k == kind and day != "latest")
 
     def set_report(
         self, kind: str, day: date | str | None, files: list[tuple[str, object]]
@@ -304,9 +334,11 @@ class FakeGitHub:
         with self._lock:
             self._in_flight -= 1
 
-    def _take_fault(self, path: str) -> Fault | None:
+    def _take_fault(self, path: str, query: dict[str, str]) -> Fault | None:
         with self._lock:
             for fault in self._faults:
+                if fault.day is not None and query.get("day") != fault.day:
+                    continue
                 if fault.remaining > 0 and fault.pattern.search(path):
                     fault.remaining -= 1
                     return fault
@@ -320,7 +352,7 @@ class FakeGitHub:
             return self._control(method, path)
         if self.latency:
             time.sleep(self.latency)
-        fault = self._take_fault(path)
+        fault = self._take_fault(path, query)
         download_fault: str | None = None
         if fault is not None:
             if fault.kind == "slow":

@@ -9,12 +9,19 @@ from contextlib import contextmanager
 from app.github.client import GitHubClient
 from app.github.transport import RetryPolicy
 from app.settings import Secret, Settings
-from tests.support.github_fixtures import org_day_record
+from tests.support.github_fixtures import (
+    org_day_record,
+    repo_day_record,
+    team_member_record,
+    user_day_record,
+)
 from tests.support.github_keys import key_pair
 from tests.support.github_server import FakeGitHub
 
 ISSUER = "Iv1.fakeclientid"
 KIND = "organization-1-day"
+#: Every 1-day report kind the collector archives (organisation scope).
+ALL_KINDS = ("organization-1-day", "users-1-day", "user-teams-1-day", "repos-1-day")
 
 
 def yesterday() -> dt.date:
@@ -26,14 +33,34 @@ def report_days(count: int, newest: dt.date | None = None) -> list[dt.date]:
     return [newest - dt.timedelta(days=i) for i in range(count)]
 
 
+def report_files(kind: str, day: dt.date) -> list[tuple[str, object]]:
+    """Small files of report ``kind`` for ``day`` (organisation scope)."""
+    if kind == KIND:
+        return [("report.ndjson", [org_day_record(day, active=5 + day.day)])]
+    if kind == "users-1-day":
+        return [("users.ndjson", [user_day_record(day, f"dev{i}", 700 + i) for i in range(3)])]
+    if kind == "user-teams-1-day":
+        rows = [team_member_record(day, f"dev{i}", 700 + i, 91, "platform") for i in range(3)]
+        return [("user-teams.ndjson", rows)]
+    if kind == "repos-1-day":
+        rows = [repo_day_record(day, 5000 + i, f"repo-{i}", merged=i + 1) for i in range(2)]
+        return [("repos.ndjson", rows)]
+    raise ValueError(kind)
+
+
 @contextmanager
 def fake_github(
-    days_with_reports: list[dt.date], seats: int = 12, **options
+    days_with_reports: list[dt.date],
+    seats: int = 12,
+    kinds: tuple[str, ...] = (KIND,),
+    **options,
 ) -> Iterator[FakeGitHub]:
-    """A started FakeGitHub serving one organisation report file per day in the list."""
+    """A started FakeGitHub serving, for each day in the list, a small file of each report
+    kind in ``kinds`` (default: the organisation report only; :data:`ALL_KINDS` for all)."""
     with FakeGitHub(public_key_pem=key_pair().public_pem, org="acme", seats=seats, **options) as gh:
         for day in days_with_reports:
-            gh.set_report(KIND, day, [("report.ndjson", [org_day_record(day, active=5 + day.day)])])
+            for kind in kinds:
+                gh.set_report(kind, day, report_files(kind, day))
         yield gh
 
 
