@@ -132,3 +132,39 @@ def test_import_into_s3_and_lambda_rebuild(
     monkeypatch.setenv("HISTORY_STORE", "ftp://not-a-store")
     with pytest.raises(CollectorFailed, match="configuration"):
         lambda_handler({}, None)
+
+
+REPORTS_2026 = ROOT.parents[0] / "shared/reference/github-api/reports-2026"
+
+
+@pytest.mark.skipif(not REPORTS_2026.is_dir(), reason="the 2026 report examples are not here")
+def test_cli_import_of_every_2026_report_kind(tmp_path: Path) -> None:
+    """The flat organisation 1-day record, the 28-day wrapper and the users-1-day,
+    user-teams-1-day and repos-1-day NDJSON files are all stored (whether a file is recognised
+    is the model loader's call; import adds no check of its own by name or by usage totals)."""
+    files = sorted(REPORTS_2026.iterdir())
+    assert {p.name for p in files} >= {
+        "organization-1-day.json",
+        "organization-28-day.json",
+        "users-1-day.ndjson",
+        "user-teams-1-day.ndjson",
+        "repos-1-day.ndjson",
+    }
+    copies = []
+    for path in files:  # names that say nothing about the kind: content decides
+        copy = tmp_path / f"export-{len(copies)}{''.join(path.suffixes)}"
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    store_url = f"file://{tmp_path}/history"
+    result = _cli(["import", *map(str, copies)], store_url)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+    finished = [json.loads(line) for line in result.stdout.splitlines() if '"finished"' in line]
+    assert finished[-1]["outcome"]["counts"]["files_imported"] == len(files)
+    assert len(list((tmp_path / "history" / "imports").iterdir())) == len(files)
+
+    history = open_history_store(Settings(history_store=store_url)).load_history()
+    assert not history.usage.totals.empty
+    assert not history.usage.users.empty
+    assert len(history.usage.report("repos")) > 0
+    assert len(history.usage.report("memberships")) > 0
+    assert history.problems == ()
