@@ -1,4 +1,5 @@
-"""The live source: the latest 28-day usage report, the seats and the billing summary from GitHub.
+"""The live source: the latest 28-day usage report, the latest ``users-1-day`` and ``repos-1-day``
+reports, the seats and the billing summary from GitHub.
 
 I/O only: :meth:`LiveSource.fetch` talks to GitHub through :class:`~app.github.GitHubClient` and
 returns a JSON-able *payload* (what the cache stores, in memory and in Redis);
@@ -12,7 +13,13 @@ What counts as a failed refresh (the cache then keeps serving the last good data
   report or the seats: retrying later can help, so the whole refresh fails;
 * a missing permission or feature (403, 404, 422) on *one* of usage/seats: retrying does not
   help, so the other part is still shown and the gap is listed as a load problem;
-* the billing summary is a nice-to-have: any failure there is only a load problem.
+* the billing summary and the latest 1-day reports (:data:`LATEST_DAILY_KINDS`) are extras: any
+  failure there is only a load problem shown with the data.
+
+The latest 1-day reports are those of the 28-day report's last day (or the day before, if GitHub
+has none for it yet): one or two requests per kind plus its download links, asked once the
+28-day report is in, while the seats are still being fetched. They are cached and refreshed
+with the rest of the payload (its ``latest_days`` says which day each one is).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -54,6 +61,10 @@ PAYLOAD_VERSION = 1
 #: longer holds the first view: the page says the data is being fetched, the fetch goes on in
 #: the background, and the next page load shows its result (data, or the error and the next try).
 FIRST_VIEW_WAIT_SECONDS = 4.0
+#: 1-day reports whose latest day the live view shows beside the 28-day report.
+LATEST_DAILY_KINDS = ("users-1-day", "repos-1-day")
+#: How many days back from yesterday (UTC) to look for the latest of those reports.
+DAILY_LOOKBACK_DAYS = 3
 #: Failures that a retry will not fix: the other parts are still worth showing.
 PERMANENT_ERRORS = (PermissionDenied, NotFound, MetricsPolicyDisabled)
 #: The seat fields the model reads (``app.model.seats``); the rest (a dozen URLs per user and
@@ -91,6 +102,47 @@ def _problem(part: str, exc: BaseException) -> dict:
     return {"source": f"GitHub {part}", "record": None, "message": str(exc)}
 
 
+def latest_daily_report(
+    client: GitHubClient, kind: str, newest: date, days: int = DAILY_LOOKBACK_DAYS
+) -> tuple[date | None, list]:
+    """``(day, documents)`` of the newest day from ``newest`` back over ``days`` days that GitHub
+    has a ``kind`` report for; ``(None, [])`` when it has none of them (204s).
+
+    Asked one day at a time, newest first; a failure (other than 204) is raised at once.
+    """
+    for offset in range(max(1, days)):
+        day = newest - timedelta(days=offset)
+        documents = client.fetch_report_documents(kind, day)
+        if documents is not None:
+            return day, documents
+    return None, []
+
+
+def fetch_usage_and_latest_days(client: GitHubClient) -> tuple[list, dict[str, Any]]:
+    """The latest 28-day report's files, then the latest ``users-1-day`` and ``repos-1-day``
+    reports (each its ``(day, documents)`` or the GitHubError it failed with).
+
+    The 1-day reports are asked for the 28-day report's last day first (and the day before),
+    so they never reach past the days the usage report covers; without that day, for the last
+    :data:`DAILY_LOOKBACK_DAYS` days from yesterday (UTC). A failure of the 28-day report is
+    raised (the 1-day reports are not asked for then).
+    """
+    report = client.fetch_report("organization-28-day")
+    documents = [] if report is None else list(report.documents)
+    end_day = None if report is None else report.end_day
+    if end_day is not None:
+        newest, days = end_day, 2
+    else:
+        newest, days = datetime.now(UTC).date() - timedelta(days=1), DAILY_LOOKBACK_DAYS
+    daily = _run_concurrently(
+        {
+            kind: _bind(latest_daily_report, client, kind, newest, days)
+            for kind in LATEST_DAILY_KINDS
+        }
+    )
+    return documents, daily
+
+
 class LiveSource:
     """Reads Copilot data from GitHub as the configured GitHub App."""
 
@@ -125,12 +177,17 @@ class LiveSource:
             raise FetchError(str(exc)) from None
         with client:
             wanted: dict[str, Callable[[], Any]] = {
-                "usage report": client.latest_usage_documents,
+                "usage report": _bind(fetch_usage_and_latest_days, client),
                 "seats": client.seats,
             }
             if not self.settings.github_enterprise:  # billing exists per organisation only
                 wanted["billing summary"] = client.billing
             results = _run_concurrently(wanted)
+        usage = results.get("usage report")
+        if isinstance(usage, tuple):
+            results["usage report"], daily = usage
+            for kind, found in daily.items():
+                results[f"{kind} report"] = found
         return self._payload(results)
 
     def _payload(self, results: dict[str, Any]) -> dict:
@@ -152,10 +209,20 @@ class LiveSource:
         problems = [_problem(part, exc) for part, exc in failures.items()]
         for part, exc in failures.items():
             log.warning("Live data: the %s could not be fetched (%s)", part, exc)
+        documents = [] if isinstance(usage, BaseException) else [[n, d] for n, d in usage]
+        latest_days: dict[str, str | None] = {}
+        for kind in LATEST_DAILY_KINDS:
+            found = results.get(f"{kind} report")
+            if found is None or isinstance(found, BaseException):
+                continue
+            day, daily = found
+            latest_days[kind] = day.isoformat() if day is not None else None
+            documents.extend([n, d] for n, d in daily)
         payload: dict[str, Any] = {
             "v": PAYLOAD_VERSION,
             "scope": self.scope,
-            "documents": [] if isinstance(usage, BaseException) else [[n, d] for n, d in usage],
+            "documents": documents,
+            "latest_days": latest_days,
             "seats": None,
             "total_seats": None,
             "billing": billing if isinstance(billing, dict) else None,
@@ -199,6 +266,10 @@ class LiveSource:
         payload = self.fetch()
         self.fetched_at = datetime.now(UTC)
         return loaded_from_payload(payload)
+
+
+def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    return lambda: fn(*args)
 
 
 def _run_concurrently(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.integration
 
 FIRST = date(2026, 10, 1)
 REPORTS = "/copilot/metrics/reports/"
+USAGE_REPORT = "/copilot/metrics/reports/organization-28-day"
 
 
 @pytest.fixture
@@ -66,7 +67,9 @@ def test_live_usage_seats_and_billing_come_from_github_once_per_ttl(gh, tmp_path
     for _ in range(5):
         services.snapshot("live")
         services.snapshot(None)
-    assert gh.count(REPORTS) == 1
+    assert gh.count(USAGE_REPORT) == 1
+    # users-1-day and repos-1-day: the 28-day report's last day and the day before (both 204)
+    assert gh.count(REPORTS) == 1 + 2 * 2
     assert gh.count("/copilot/billing/seats") == 2  # 120 seats, 100 per page: one fetch
     assert services.live_cache.fetches == 1
 
@@ -159,7 +162,7 @@ def test_two_instances_share_one_github_fetch_through_real_redis(gh, tmp_path):
         b = second.snapshot("live")
         assert a.fetched_at == b.fetched_at
         assert len(second.snapshot("live").seats) == 120
-        assert gh.count(REPORTS) == 1
+        assert gh.count(USAGE_REPORT) == 1
         assert (first.live_cache.fetches, second.live_cache.fetches) == (1, 0)
 
 
@@ -186,5 +189,31 @@ def test_concurrent_instances_take_the_redis_lock_and_fetch_once(gh, tmp_path):
     assert len(views) == 4
     assert {v.fetched_at for v in views} != {None} and len({v.fetched_at for v in views}) == 1
     assert all(len(v.usage.totals) == 28 for v in views)
-    assert gh.count(REPORTS) == 1
+    assert gh.count(USAGE_REPORT) == 1
     assert sum(s.live_cache.fetches for s in instances) == 1
+
+
+def test_latest_users_and_repos_reports_are_shown_and_a_failing_one_is_a_problem(gh, tmp_path):
+    from tests.support.storage_collect import report_files
+
+    end_day = date.today() - timedelta(days=1)  # the fake's 28-day report says it ends yesterday
+    records = [org_day_record(end_day - timedelta(days=i)) for i in range(28)]
+    gh.set_report("organization-28-day", None, [("report.ndjson", records)])
+    for kind in ("users-1-day", "repos-1-day"):
+        gh.set_report(kind, end_day, report_files(kind, end_day))
+    gh.add_report_fault("repos-1-day", "500", count=1000)
+    services = live_services(gh, tmp_path)
+    view = services.snapshot("live")
+    assert view.error is None and len(view.usage.totals) == 28
+    assert gh.count("/copilot/metrics/reports/users-1-day") == 1  # found on the first ask
+    problems = [p for p in view.problems if "repos-1-day" in p.source]
+    assert len(problems) == 1 and "HTTP 500" in problems[0].message, view.problems
+    assert len(view.seats.frame) == 120  # the rest of the refresh is intact
+
+    loaded = services.live.load()  # the same fetch, built without the cache
+    assert sorted(loaded.usage.users["login"]) == ["dev0", "dev1", "dev2"]
+    assert loaded.usage.report("repos").empty
+    gh.clear_faults()
+    loaded = services.live.load()
+    assert len(loaded.usage.report("repos")) == 2
+    assert not any("repos-1-day" in p.source for p in loaded.problems)

@@ -13,6 +13,7 @@ from app.github import (
     GitHubConfigurationError,
     PermissionDenied,
     RateLimited,
+    Report,
     SeatsResult,
     UpstreamUnavailable,
 )
@@ -21,9 +22,15 @@ from app.settings import Secret, Settings
 from app.source_switch import badge_state
 from app.sources.live import LiveSource, loaded_from_payload, slim_seat
 from app.sources.live_cache import Cached, FetchError, RefreshingCache, decode_entry, encode_entry
-from tests.support.github_fixtures import make_seat, org_day_record
+from tests.support.github_fixtures import (
+    make_seat,
+    org_day_record,
+    repo_day_record,
+    user_day_record,
+)
 
 FIRST = date(2026, 10, 1)
+LAST = FIRST + timedelta(days=27)  # the 28-day report's last day
 
 
 def report_documents(days: int = 28) -> list[tuple[str, object]]:
@@ -34,8 +41,11 @@ def report_documents(days: int = 28) -> list[tuple[str, object]]:
 class StubClient:
     """The GitHubClient methods LiveSource calls; each returns its value or raises it."""
 
-    def __init__(self, usage=None, seats=None, billing=None) -> None:
+    def __init__(self, usage=None, seats=None, billing=None, daily=None) -> None:
         self.usage = report_documents() if usage is None else usage
+        #: {kind: {day: documents} or an exception}; days not given answer 204 (None)
+        self.daily = daily or {}
+        self.daily_calls: list[tuple[str, date]] = []
         self.seat_value = (
             SeatsResult([make_seat(i) for i in range(5)], 5) if seats is None else seats
         )
@@ -51,6 +61,18 @@ class StubClient:
 
     def latest_usage_documents(self):
         return self._answer("usage", self.usage)
+
+    def fetch_report(self, kind, day=None):
+        assert kind == "organization-28-day" and day is None
+        documents = self._answer("usage", self.usage)
+        return Report("organization-28-day", documents, start_day=FIRST, end_day=LAST)
+
+    def fetch_report_documents(self, kind, day=None):
+        self.daily_calls.append((kind, day))
+        answer = self.daily.get(kind, {})
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer.get(day)
 
     def seats(self):
         return self._answer("seats", self.seat_value)
@@ -160,6 +182,58 @@ def test_billing_failure_is_only_a_problem_and_enterprises_skip_billing():
     ent = StubClient()
     source_with(ent, github_org=None, github_enterprise="bigcorp").fetch()
     assert "billing" not in ent.calls
+
+
+def test_latest_users_and_repos_reports_of_the_usage_reports_last_day():
+    users = [user_day_record(LAST, f"dev{i}", 700 + i) for i in range(3)]
+    repos = [repo_day_record(LAST, 5000 + i, f"repo-{i}") for i in range(2)]
+    client = StubClient(
+        daily={
+            "users-1-day": {LAST: [("users-1-day/latest-day/u.ndjson", users)]},
+            # no repos-1-day report for the last day yet: the day before is asked
+            "repos-1-day": {LAST - timedelta(days=1): [("repos-1-day/day/r.ndjson", repos)]},
+        }
+    )
+    payload = source_with(client).fetch()
+    assert sorted(client.daily_calls) == [
+        ("repos-1-day", LAST - timedelta(days=1)),
+        ("repos-1-day", LAST),
+        ("users-1-day", LAST),
+    ]
+    assert payload["latest_days"] == {
+        "users-1-day": LAST.isoformat(),
+        "repos-1-day": (LAST - timedelta(days=1)).isoformat(),
+    }
+    loaded = loaded_from_payload(decode_entry(encode_entry(1.0, payload))[1])
+    assert loaded.problems == ()
+    assert len(loaded.usage.totals) == 28  # the organisation rows, not totals derived from users
+    assert sorted(loaded.usage.users["login"]) == ["dev0", "dev1", "dev2"]
+    assert len(loaded.usage.report("repos")) == 2
+
+
+def test_no_recent_daily_report_is_not_a_problem():
+    client = StubClient()  # every 1-day report answers 204
+    payload = source_with(client).fetch()
+    assert len(client.daily_calls) == 2 * 2  # the last day and the day before, per kind
+    assert payload["latest_days"] == {"users-1-day": None, "repos-1-day": None}
+    assert loaded_from_payload(payload).problems == ()
+
+
+def test_a_failing_daily_report_is_a_problem_shown_with_the_data():
+    for error in (
+        PermissionDenied("The GitHub App lacks the metrics permission."),
+        UpstreamUnavailable("GitHub did not answer after 4 tries; try again later."),
+    ):
+        users = [user_day_record(LAST, "dev0", 700)]
+        client = StubClient(
+            daily={"users-1-day": {LAST: [("u.ndjson", users)]}, "repos-1-day": error}
+        )
+        loaded = loaded_from_payload(source_with(client).fetch())
+        assert len(loaded.usage.totals) == 28 and len(loaded.seat_records) == 5
+        assert list(loaded.usage.users["login"]) == ["dev0"]
+        assert [(p.source, p.message) for p in loaded.problems] == [
+            ("GitHub repos-1-day report", str(error))
+        ]
 
 
 def test_configuration_errors_become_fetch_errors():
