@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from app.model import load_bytes, usage_from_documents
+from app.model.report_frames import REPORT_FRAMES
 from app.model.schema import LoadProblem
 from app.storage.codec import decode_document
 from app.storage.layout import parse_key
@@ -95,7 +96,7 @@ def _day_batch(kind: str, entries: list[tuple[str, dt.date, list[tuple[str, Any]
     by_day = {pd.Timestamp(day): key for key, day, _docs in entries}
     keys: dict[str, pd.Series] = {}
     for name in USAGE_FRAMES:
-        frame = getattr(loaded.usage, name)
+        frame = loaded.usage.report(name) if name in REPORT_FRAMES else getattr(loaded.usage, name)
         mapped = pd.Series(frame["day"].map(by_day).to_numpy(), dtype=object)
         if mapped.isna().any():
             raise _NotAttributable(kind)
