@@ -55,6 +55,41 @@ def boundary_shapes(boundaries: list[tuple[pd.Timestamp, str, str]]) -> tuple[li
     return shapes, annotations
 
 
+def change_shapes(changes) -> tuple[list, list]:
+    """Dotted vertical lines and short labels on the days a report measure changed meaning
+    (:data:`app.model.definitions.REPORT_CHANGES`), drawn like the generation boundaries but
+    dotted; labels alternate between two heights so that neighbours do not overlap."""
+    shapes, annotations = [], []
+    for index, change in enumerate(changes):
+        x = (pd.Timestamp(change.day) - pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M")
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#555", "width": 1.5, "dash": "dot"},
+            }
+        )
+        annotations.append(
+            {
+                "x": x,
+                "y": 1 if index % 2 == 0 else 0.92,
+                "xref": "x",
+                "yref": "paper",
+                "text": change.label,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": "#333"},
+            }
+        )
+    return shapes, annotations
+
+
 WEEKEND_FILL = GRID  # the gridlines' quiet grey (its dark twin on the dark page), half opaque
 WEEKEND_MAX_DAYS = 120  # beyond this the bands are thinner than a bar: noise, not help
 
