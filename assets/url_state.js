@@ -11,6 +11,7 @@ window.dash_clientside.copilot = Object.assign({}, window.dash_clientside.copilo
         "usage-url-sink": ["start", "end", "granularity", "top", "language", "split"],
         "seats-url-sink": ["days", "status", "plan", "q", "sort", "dir", "page", "size"],
         "history-url-sink": ["start", "end", "granularity"],
+        "agents-url-sink": ["start", "end", "granularity", "sort", "dir", "page"],
       }[sinkId] || [];
       var params = new URLSearchParams(window.location.search);
       names.forEach(function (name, i) {

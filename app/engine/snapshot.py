@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from app.analytics.seats import SeatTable, example_as_of
 from app.engine import files
+from app.engine.agents import AgentsFacts
 from app.engine.seats import open_seats
 from app.engine.usage import UsageFacts, usage_meta, usage_tables
 from app.model.schema import SEAT_COLUMNS, LoadProblem, UsageData
@@ -51,6 +52,7 @@ class Snapshot:
     problems: tuple[LoadProblem, ...] = ()
     history: HistoryInfo | None = None
     folder: Path | None = None
+    agents: AgentsFacts = field(default_factory=AgentsFacts.nothing)  # the 2026 measures
 
     @property
     def has_data(self) -> bool:
@@ -122,6 +124,7 @@ def open_source_facts(
         billing=meta.get("billing"),
         problems=usage.problems,
         folder=Path(folder),
+        agents=AgentsFacts.open(folder, usage.report_days),
     )
 
 
