@@ -229,9 +229,13 @@ def periods_csv(totals, chosen, granularity: str, prefix: str) -> dict:
     return dcc.send_data_frame(rolled.to_csv, name, index=False, float_format="%.6g")
 
 
-def generation_notices(totals, boundaries: list) -> list:
+def generation_notices(totals, boundaries: list, crossed=(), notice_id: str = "usage") -> list:
     """Notes for a date range that spans API generations: one per boundary (with the measures
-    that changed definition) and one for days an older generation fills in the newer one's gaps."""
+    that changed definition) and one for days an older generation fills in the newer one's gaps.
+
+    ``crossed`` are the dated changes of meaning inside the reports that the range crosses
+    (:func:`app.model.definitions.report_changes`): one closed disclosure
+    (``{notice_id}-change-notices``) with one line each, the charts draw them as dotted lines."""
 
     items = []
     for day, old, new in boundaries:
@@ -247,6 +251,29 @@ def generation_notices(totals, boundaries: list) -> list:
                     html.Ul([html.Li(c) for c in changes], className="mb-0") if changes else None,
                 ],
                 "info",
+            )
+        )
+    if crossed:
+        count = len(crossed)
+        items.append(
+            html.Details(
+                [
+                    html.Summary(
+                        f"{count} change{'' if count == 1 else 's'} of meaning in the "
+                        "usage-metrics reports in this range (dotted lines on the charts).",
+                        className="change-notice-summary",
+                    ),
+                    html.Ul(
+                        [
+                            html.Li(f"{c.label}: {c.note}", className="change-notice")
+                            for c in crossed
+                        ],
+                        className="mb-0 mt-1",
+                    ),
+                ],
+                className="alert alert-info py-2 small",
+                role="note",
+                id=f"{notice_id}-change-notices",
             )
         )
     filled = ua.gap_filled_days(totals)

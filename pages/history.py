@@ -29,8 +29,10 @@ from app.components import (
     periods_csv,
 )
 from app.figures import history as hf
+from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_pct
 from app.model import DEFINITION_CHANGES
+from app.model.definitions import report_changes
 from app.model.schema import GENERATION_LABELS, empty_totals
 from app.notices import empty_state, some_not_loaded
 from app.prefill import prefill
@@ -50,11 +52,25 @@ KPIS = (
 )
 
 
+#: Which dated changes of meaning (app/model/definitions.py topics) each chart marks.
+CHANGE_TOPICS = {
+    "history-suggestions-graph": ("totals",),
+    "history-lines-graph": ("totals",),
+    "history-people-graph": ("users",),
+    "history-agent-lines-graph": ("totals",),
+    "history-agents-graph": ("pull_requests", "code_review"),
+}
+
+
 def _load():
     view = get_services().snapshot("history")
     history = view.history
     totals = view.usage.totals if history is not None else None
     return view, history, totals
+
+
+def _report_days(view):
+    return getattr(getattr(view, "usage", None), "report_days", None)
 
 
 def layout(start=None, end=None, granularity=None, **_ignored):
@@ -118,6 +134,18 @@ def _page(start_day, end_day, bounds, granularity):
                     dbc.Col(chart_card("history-people-graph", "Active users"), lg=6),
                 ]
             ),
+            html.H2("Agents and pull requests", className="h5 mt-2"),
+            html.P(
+                "What only the usage-metrics reports publish: lines by who initiated them, pull "
+                "requests and the people using the CLI, the cloud agent and code review.",
+                className="small text-muted",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(chart_card("history-agent-lines-graph", hf.AGENT_LINES_TITLE), lg=6),
+                    dbc.Col(chart_card("history-agents-graph", hf.AGENTS_TITLE), lg=6),
+                ]
+            ),
             chart_card("history-seats-graph", "Seats over time"),
         ]
     )
@@ -139,11 +167,17 @@ MAIN_OUTPUTS = [
     Output("history-suggestions-graph", "figure"),
     Output("history-suggestions-graph-summary", "children"),
     Output("history-lines-graph", "figure"),
+    Output("history-lines-graph-summary", "children"),
     Output("history-people-graph", "figure"),
+    Output("history-agent-lines-graph", "figure"),
+    Output("history-agent-lines-graph-summary", "children"),
+    Output("history-agents-graph", "figure"),
+    Output("history-agents-graph-summary", "children"),
     Output("history-seats-graph", "figure"),
     Output("history-seats-graph-summary", "children"),
     Output("history-alerts", "children"),
     Output("history-notices", "children"),
+    Output("history-kpi-lines-accepted-label", "children"),
 ]
 
 
@@ -165,23 +199,33 @@ def update_history(start, end, granularity):
         empty = hf.suggestions_figure(_empty(), [])
         kpi_values = ["0", "", "—", "", "—", "", "—", "", "—", "", "—", ""]
         seats_fig = hf.seats_figure(seats) if seats is not None else hf.seats_figure(_empty_seats())
+        no_reports = hf.report_periods(None, None, None, granularity)
         return (
             *kpi_values,
             empty,
             "No history.",
             hf.lines_figure(_empty(), []),
+            "",
             hf.people_figure(_empty(), [], granularity),
+            hf.agent_lines_figure(no_reports, granularity),
+            "",
+            hf.agents_figure(no_reports, granularity),
+            "",
             seats_fig,
             "",
             notices,
             [],
+            "Lines accepted",
         )
 
     first, last = ua.data_bounds(totals)
     chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
     selected = ua.in_range(totals, *chosen)
-    rolled = ua.rollup(selected, granularity)
+    rolled = hf.without_report_rates(ua.rollup(selected, granularity), selected, granularity)
     boundaries = ua.generation_boundaries(selected)
+    changes = {g: report_changes(*chosen, topics) for g, topics in CHANGE_TOPICS.items()}
+    report_days = _report_days(view)
+    periods_2026 = hf.report_periods(report_days, *chosen, granularity)
     k = ua.kpis(selected)
     gens = [g for g in ("usage", "metrics", "reports") if (selected["generation"] == g).any()]
     span = (selected["day"].iloc[0].date(), selected["day"].iloc[-1].date())
@@ -197,7 +241,7 @@ def update_history(start, end, granularity):
         fmt_pct(k.acceptance_rate),
         "Σ accepted ÷ Σ suggested",
         fmt_int(k.lines_accepted),
-        fmt_pct(k.line_acceptance_rate) + " of lines suggested",
+        _lines_note(selected),
     ]
     seats = _seats_in(history.seats_over_time, chosen)
     seats_summary = (
@@ -219,7 +263,8 @@ def update_history(start, end, granularity):
                 f"{_plural(count, 'stored object')} could not be read; everything else is shown. ",
             )
         )
-    notices = history_notices(selected, boundaries)
+    crossed = sorted({c for found in changes.values() for c in found}, key=lambda c: c.day)
+    notices = history_notices(selected, boundaries, crossed)
     if history.updated_at:
         notices.append(
             html.P(
@@ -232,14 +277,24 @@ def update_history(start, end, granularity):
     periods = _plural(len(rolled), PERIOD_NAMES.get(granularity, granularity))
     return (
         *kpi_values,
-        hf.suggestions_figure(rolled, boundaries, granularity, span),
+        hf.suggestions_figure(
+            rolled, boundaries, granularity, span, changes["history-suggestions-graph"]
+        ),
         f"{periods}; weighted acceptance rate {fmt_pct(k.acceptance_rate)}.",
-        hf.lines_figure(rolled, boundaries, granularity, span),
-        hf.people_figure(rolled, boundaries, granularity, span),
+        hf.lines_figure(rolled, boundaries, granularity, span, changes["history-lines-graph"]),
+        hf.describe_lines(rolled, selected, granularity),
+        hf.people_figure(rolled, boundaries, granularity, span, changes["history-people-graph"]),
+        hf.agent_lines_figure(
+            periods_2026, granularity, span, changes["history-agent-lines-graph"]
+        ),
+        hf.describe_agent_lines(periods_2026, granularity),
+        hf.agents_figure(periods_2026, granularity, span, changes["history-agents-graph"]),
+        hf.describe_agents(periods_2026, granularity, hf.report_means(report_days, *chosen)),
         hf.seats_figure(seats),
         seats_summary,
         alerts,
         notices,
+        uf.lines_label(selected),
     )
 
 
@@ -258,9 +313,43 @@ def _days_note(shown: int, archived: int) -> str:
     return f"in this range, of {_plural(archived, 'day')} archived"
 
 
-def history_notices(selected: pd.DataFrame, boundaries: list) -> list:
+def _lines_note(selected: pd.DataFrame) -> str:
+    """The note under "Lines accepted": the line acceptance rate, never over report days."""
+    value, why = uf.line_rate_kpi(selected)
+    if why is None:
+        return f"{value} of lines suggested"
+    if value == "—":
+        return f"no line acceptance rate: {why}"
+    return f"{value} of lines suggested, {why}"
+
+
+#: How a notice names the charts of each topic.
+TOPIC_CHARTS = {
+    "totals": "suggestions, lines",
+    "users": "active users",
+    "pull_requests": "agents and pull requests",
+    "code_review": "agents and pull requests",
+}
+
+
+def _charts_of(change) -> str:
+    """The charts that mark ``change``, in page order: "suggestions, lines and active users"."""
+    names: list[str] = []
+    for topic in ("totals", "users", "pull_requests", "code_review"):
+        if topic in change.topics:
+            for name in TOPIC_CHARTS[topic].split(", "):
+                if name not in names:
+                    names.append(name)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def history_notices(selected: pd.DataFrame, boundaries: list, crossed=()) -> list:
     """One line per API generation boundary in the range, the changed measures behind a
-    disclosure (closed), and one line for days an older generation fills in."""
+    disclosure (closed), one line per change of meaning inside the reports (its note behind a
+    disclosure; the charts draw it as a dotted line), and one line for days an older
+    generation fills in."""
     items = []
     for day, old, new in boundaries:
         changes = DEFINITION_CHANGES.get((old, new), [])
@@ -278,6 +367,20 @@ def history_notices(selected: pd.DataFrame, boundaries: list) -> list:
                     else None,
                 ],
                 className="history-notice mb-1",
+            )
+        )
+    for change in crossed:
+        items.append(
+            html.Details(
+                [
+                    html.Summary(
+                        f"From {change.day:%d %b %Y}: {change.label} (dotted line on the "
+                        f"{_charts_of(change)} charts).",
+                        className="history-notice-summary",
+                    ),
+                    html.P(change.note, className="mb-1 mt-1"),
+                ],
+                className="history-notice history-change-notice mb-1",
             )
         )
     filled = ua.gap_filled_days(selected)
@@ -307,9 +410,11 @@ def _seats_in(seats: pd.DataFrame, chosen) -> pd.DataFrame:
     return seats.loc[(seats["day"] >= str(chosen[0])) & (seats["day"] <= str(chosen[1]))]
 
 
-#: Three charts of the same periods share one table; the seat chart has its own.
+#: Three charts of the same periods share one table, the two charts of the 2026 measures
+#: another; the seat chart has its own.
 PERIOD_GRAPHS = ("history-suggestions-graph", "history-lines-graph", "history-people-graph")
-TABLE_GRAPHS = (*PERIOD_GRAPHS, "history-seats-graph")
+REPORT_GRAPHS = ("history-agent-lines-graph", "history-agents-graph")
+TABLE_GRAPHS = (*PERIOD_GRAPHS, *REPORT_GRAPHS, "history-seats-graph")
 
 
 @callback(
@@ -326,16 +431,25 @@ def update_history_tables(*args):
     granularity = parse_choice(granularity, GRANULARITIES, "month")
 
     def build(wanted):
-        _, history, totals = _load()
+        view, history, totals = _load()
         if history is None or totals is None or totals.empty:
             return {g: None for g in wanted}
         first, last = ua.data_bounds(totals)
         chosen = ua.clamp_range(totals, parse_date(start) or first, parse_date(end) or last)
         tables = {}
         if set(PERIOD_GRAPHS) & set(wanted):
-            rolled = ua.rollup(ua.in_range(totals, *chosen), granularity)
+            selected = ua.in_range(totals, *chosen)
+            rolled = hf.without_report_rates(
+                ua.rollup(selected, granularity), selected, granularity
+            )
             table = data_table(*hf.history_table(rolled, granularity), "History per period")
             tables.update(dict.fromkeys(PERIOD_GRAPHS, table))
+        if set(REPORT_GRAPHS) & set(wanted):
+            periods = hf.report_periods(_report_days(view), *chosen, granularity)
+            table = data_table(
+                *hf.report_table(periods, granularity), "Agents and pull requests per period"
+            )
+            tables.update(dict.fromkeys(REPORT_GRAPHS, table))
         if "history-seats-graph" in wanted:
             seats = _seats_in(history.seats_over_time, chosen)
             tables["history-seats-graph"] = data_table(*hf.seats_table(seats), "Seats over time")

@@ -32,6 +32,7 @@ from app.figures import usage as uf
 from app.figures.style import fmt_int, fmt_num, fmt_pct, is_missing
 from app.labels import label as human
 from app.layout import SOURCE_STORE
+from app.model.definitions import report_changes
 from app.model.schema import GENERATION_LABELS
 from app.notices import empty_state, some_not_loaded
 from app.prefill import prefill
@@ -77,7 +78,8 @@ KPIS = (
     (
         "line-acceptance-rate",
         "Line acceptance rate",
-        "Total lines accepted ÷ total lines suggested over the range.",
+        "Total lines accepted ÷ total lines suggested over the range. Not computed over "
+        "usage-metrics report days: their lines added include agent edits nobody was suggested.",
     ),
     (
         "chat-turns",
@@ -327,10 +329,7 @@ def _kpi_outputs(selected, k: ua.Kpis, before: ua.Kpis | None, length: int) -> l
         ),
         (fmt_int(k.lines_suggested), vs("lines_suggested")),
         (fmt_int(k.lines_accepted), vs("lines_accepted")),
-        (
-            fmt_pct(k.line_acceptance_rate),
-            _join("Σ lines accepted ÷ Σ suggested", vs("line_acceptance_rate", True)),
-        ),
+        _line_rate(selected, vs),
         (
             fmt_int(k.chat_turns),
             "not in this data" if is_missing(k.chat_turns) else vs("chat_turns"),
@@ -341,6 +340,15 @@ def _kpi_outputs(selected, k: ua.Kpis, before: ua.Kpis | None, length: int) -> l
     for value, note in values:
         out.extend([value, note])
     return out
+
+
+def _line_rate(selected, vs) -> tuple[str, str]:
+    """The line acceptance rate and its note: never over report days (their lines added
+    include agent edits, report-fields-2026.md §7 rule 4)."""
+    value, why = uf.line_rate_kpi(selected)
+    if why is None:
+        return value, _join("Σ lines accepted ÷ Σ suggested", vs("line_acceptance_rate", True))
+    return value, why
 
 
 def _money(value: float) -> str:
@@ -510,11 +518,20 @@ def _strip_item(item_id: str, label: str, value: str, note) -> dbc.Col:
     )
 
 
-def _notices(view, facts, in_range_totals, boundaries) -> list:
+#: Which dated changes of meaning each trend chart marks (app/model/definitions.py topics).
+CHANGE_TOPICS = {"usage-acceptance-graph": ("totals",), "usage-users-graph": ("users",)}
+
+
+def chart_changes(chosen, graph_id: str) -> list:
+    """The changes of meaning of the 2026 reports that ``chosen`` crosses and the chart shows."""
+    return report_changes(*chosen, CHANGE_TOPICS[graph_id])
+
+
+def _notices(view, facts, in_range_totals, boundaries, changes=()) -> list:
     items = []
     if view.error:
         items.append(notice(view.error, "warning"))
-    items.extend(generation_notices(in_range_totals, boundaries))
+    items.extend(generation_notices(in_range_totals, boundaries, changes))
     if len(in_range_totals) and len(boundaries) == 0:
         gen = str(in_range_totals["generation"].iloc[-1])
         items.append(
@@ -561,6 +578,7 @@ MAIN_OUTPUTS = [
     Output("usage-users-graph-summary", "children"),
     Output("usage-notices", "children"),
     Output("usage-summary", "children"),
+    Output("usage-kpi-lines-accepted-label", "children"),
 ]
 BREAKDOWN_OUTPUTS = [
     o
@@ -623,25 +641,33 @@ def update_usage(start, end, granularity, source):
     if chosen is None:
         empty = [uf.empty_figure("", NO_DATA_FIGURE), "No data."]
         no_kpis = ["—", ""] * len(KPIS)  # no figures, not zeros: there is nothing to count
-        return (*no_kpis, *empty, *empty, empty_notices(view), [])
+        return (*no_kpis, *empty, *empty, empty_notices(view), [], "Lines accepted")
     selected = ua.in_range(totals, *chosen)
     rolled = ua.with_partial(ua.rollup(selected, granularity), granularity, *chosen)
     boundaries = ua.generation_boundaries(selected)
     k = ua.kpis(selected)
     before = ua.previous_kpis(totals, *chosen)
     same = ua.identical_by_definition(selected, "active_users", "engaged_users")
+    totals_changes = chart_changes(chosen, "usage-acceptance-graph")
+    users_changes = chart_changes(chosen, "usage-users-graph")
+    changes = sorted(set(totals_changes) | set(users_changes), key=lambda c: c.day)
     return (
         *_kpi_outputs(selected, k, before, ua.range_days(*chosen)),
-        uf.acceptance_figure(rolled, boundaries, granularity),
+        uf.acceptance_figure(rolled, boundaries, granularity, totals_changes),
         uf.describe_trend(rolled, granularity),
         uf.users_figure(
-            ua.with_trailing(rolled, selected, granularity), boundaries, granularity, same
+            ua.with_trailing(rolled, selected, granularity),
+            boundaries,
+            granularity,
+            same,
+            users_changes,
         ),
         f"Active users averaged {fmt_num(selected['active_users'].mean())} per day "
         f"(peak {fmt_int(selected['active_users'].max())})."
         + (" The data defines engaged users as active users: one line." if same else ""),
-        _notices(view, facts, selected, boundaries),
+        _notices(view, facts, selected, boundaries, changes),
         summary_strip(view, selected, k, before, chosen),
+        uf.lines_label(selected),
     )
 
 

@@ -12,10 +12,12 @@ from app.figures.style import (
     fmt_int,
     fmt_num,
     fmt_pct,
+    is_missing,
     line_mode,
 )
 from app.figures.timeline import (
     bars_and_rate,
+    change_shapes,
     period_label,
     period_phrase,
     user_lines,
@@ -25,11 +27,38 @@ from app.figures.timeline import (
 from app.labels import label as human
 from app.model.schema import GENERATION_LABELS
 
+#: The name of the dotted change-of-meaning lines among a layout's shapes.
+CHANGE_SHAPE = "definition-change"
 
-def acceptance_figure(rolled: pd.DataFrame, boundaries: list, granularity: str = "day") -> dict:
+
+def add_change_markers(figure: dict, changes, at_midnight: bool = False) -> dict:
+    """``figure`` with a dotted line and label on each change of meaning in ``changes``
+    (:data:`app.model.definitions.REPORT_CHANGES` entries the chart's range crosses), after its
+    generation boundaries. An empty figure (no data) gets none.
+
+    The lines sit between the day before and the change's day: at noon before it on charts
+    whose bars are drawn on their day (the Usage charts), or at midnight of the day with
+    ``at_midnight`` (charts whose bars fill their period, History's :func:`fit_x`)."""
+    if not changes or not figure.get("data"):
+        return figure
+    shapes, notes = change_shapes(changes)
+    for change, shape, note in zip(changes, shapes, notes, strict=True):
+        shape["name"] = CHANGE_SHAPE
+        if at_midnight:
+            shape["x0"] = shape["x1"] = note["x"] = f"{change.day:%Y-%m-%d}"
+    layout = figure["layout"]
+    layout["shapes"] = [*(layout.get("shapes") or []), *shapes]
+    layout["annotations"] = [*(layout.get("annotations") or []), *notes]
+    return figure
+
+
+def acceptance_figure(
+    rolled: pd.DataFrame, boundaries: list, granularity: str = "day", changes=()
+) -> dict:
     """Acceptances as bars, acceptance rate (weighted) as a line on a second axis; weekends
-    shaded on short daily charts, partial first/last periods lighter (``rolled["partial"]``)."""
-    return bars_and_rate(
+    shaded on short daily charts, partial first/last periods lighter (``rolled["partial"]``);
+    ``changes`` (of the "totals" topic) are dotted lines beside the generation boundaries."""
+    figure = bars_and_rate(
         rolled,
         boundaries,
         "Acceptances and acceptance rate",
@@ -37,15 +66,26 @@ def acceptance_figure(rolled: pd.DataFrame, boundaries: list, granularity: str =
         rate=("acceptance_rate", "Acceptance rate", 1),
         granularity=granularity,
     )
+    return add_change_markers(figure, changes)
 
 
 def users_figure(
-    rolled: pd.DataFrame, boundaries: list, granularity: str, engaged_same: bool = False
+    rolled: pd.DataFrame,
+    boundaries: list,
+    granularity: str,
+    engaged_same: bool = False,
+    changes=(),
 ) -> dict:
     """Active and engaged users; over weeks or months these are daily averages, never sums.
 
     With ``engaged_same`` (the data defines engaged = active), one line is drawn, not two
-    identical ones."""
+    identical ones. ``changes`` (of the "users" topic) are drawn as dotted lines."""
+    return add_change_markers(_users_figure(rolled, boundaries, granularity, engaged_same), changes)
+
+
+def _users_figure(
+    rolled: pd.DataFrame, boundaries: list, granularity: str, engaged_same: bool
+) -> dict:
     average = "" if granularity == "day" else " (daily average; WAU, MAU on the last day)"
     # Weekly and monthly active users where the reports publish them: distinct people over the
     # 7 or 28 days to a day, so a period shows its last day's value (analytics.with_trailing).
@@ -175,7 +215,7 @@ def timeline_table(rolled: pd.DataFrame, granularity: str) -> tuple[list[str], l
         "Suggestions",
         "Acceptances",
         "Acceptance rate",
-        "Lines accepted",
+        lines_label(rolled),
     ]
     rows = [
         [
@@ -269,3 +309,55 @@ def describe_trend(rolled: pd.DataFrame, granularity: str) -> str:
             " in the range) drawn lighter and left out of comparisons."
         )
     return text
+
+
+# ---- lines acceptance rate: not valid on report days (report-fields-2026.md §7 rule 4) ---------
+
+#: Why no lines acceptance rate is computed over usage-metrics report days.
+NO_LINE_RATE = "not valid for report days: lines added include agent edits"
+
+
+def is_report_day(totals: pd.DataFrame) -> pd.Series:
+    """True for the days that come from today's usage-metrics reports."""
+    if totals.empty or "generation" not in totals:
+        return pd.Series(False, index=totals.index, dtype=bool)
+    return (totals["generation"].astype("object") == "reports").astype(bool)
+
+
+def line_rate_before_reports(totals: pd.DataFrame) -> tuple[float, int, int]:
+    """(Σ lines accepted ÷ Σ lines suggested over the days that are not report days, the days
+    it is computed over, the report days left out).
+
+    The reports' lines added (``loc_added_sum``) include agent edits that were never suggested,
+    so a lines acceptance rate over them is meaningless; the rate is NaN when no day is left."""
+    reports = is_report_day(totals)
+    before = totals.loc[~reports]
+    suggested = float(before["lines_suggested"].sum(min_count=1))
+    accepted = float(before["lines_accepted"].sum(min_count=1))
+    rate = float("nan")
+    if not is_missing(accepted) and not is_missing(suggested) and suggested > 0:
+        rate = accepted / suggested
+    return rate, int(len(before)), int(reports.sum())
+
+
+def line_rate_kpi(totals: pd.DataFrame) -> tuple[str, str | None]:
+    """The "Line acceptance rate" figure of a range and, when report days are in it, the note
+    that says why it is "—" or over which days it is computed (None: no report day)."""
+    rate, days, report_days = line_rate_before_reports(totals)
+    if not report_days:
+        return fmt_pct(rate), None
+    if not days or is_missing(rate):
+        return "—", NO_LINE_RATE
+    unit = "day" if days == 1 else "days"
+    return fmt_pct(rate), f"over the {days:,} {unit} before the reports only; {NO_LINE_RATE}"
+
+
+def reports_only(totals: pd.DataFrame) -> bool:
+    """Every day of ``totals`` is a report day (its "lines accepted" are the reports' lines
+    added, so they are labelled so)."""
+    return bool(len(totals)) and bool(is_report_day(totals).all())
+
+
+def lines_label(totals: pd.DataFrame) -> str:
+    """ "Lines added" for a range of report days only, else "Lines accepted"."""
+    return "Lines added" if reports_only(totals) else "Lines accepted"
